@@ -1,0 +1,131 @@
+"""The application factory: a short, ordered list of registration steps."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from api import agencies, directives, errors, tasks, transactions
+from api.docs import STATIC_URL, docs_static
+from api.schemas.common import ErrorSchema
+from jobs.cli import register_job_commands
+from tracker.cli import tracker_group
+from tracker.clock import SystemClock
+from tracker.config import Settings, load_settings
+from tracker.db import configure_sqlite
+from tracker.extensions import db, migrate
+from tracker.models import __all__ as _all_models  # noqa: F401  (registers every table)
+
+API_PREFIX = "/api/v1"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RESOURCE_BLUEPRINTS = (agencies.blp, directives.blp, tasks.blp)
+
+
+class TrackerApi(Api):
+    """flask-smorest's Api with our error shape in the documentation."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+
+def create_app(config: Mapping[str, Any] | None = None, *, clock: SystemClock | None = None) -> Flask:
+    """Build the service: settings, logging, database, API, error handling, commands."""
+    settings = load_settings(config)
+    app = Flask("tracker", root_path=str(PROJECT_ROOT), static_folder=None)
+    register_settings(app, settings, config)
+    register_logging(settings)
+    register_database(app, settings)
+    register_clock(app, settings, clock)
+    register_api(app)
+    errors.register_error_handlers(app)
+    transactions.register_unit_of_work(app)
+    register_commands(app)
+    return app
+
+
+def register_settings(app: Flask, settings: Settings, config: Mapping[str, Any] | None) -> None:
+    """Put validated settings and the Flask and extension options derived from them on the app."""
+    app.extensions["tracker.settings"] = settings
+    app.json.ensure_ascii = False
+    database_url = settings.database_url or _default_sqlite_url(app)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=bool((config or {}).get("TESTING", False)),
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
+        SQLALCHEMY_SESSION_OPTIONS={"expire_on_commit": False},
+        SQLALCHEMY_ECHO=settings.sql_echo,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        API_TITLE="Directive Tracker",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL=STATIC_URL,
+        API_SPEC_OPTIONS=_spec_options(),
+    )
+
+
+def _default_sqlite_url(app: Flask) -> str:
+    """Return the embedded default database under the instance folder."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(app.instance_path) / 'tracker.db'}"
+
+
+def _engine_options(url: str) -> dict:
+    """Pool settings per engine."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_recycle": 1800}
+
+
+def _spec_options() -> dict:
+    """OpenAPI document options: bearer security on every operation, the /api/v1 server."""
+    return {
+        "info": {"description": "Follow-up of the tasks that conclusion notices assign."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+        },
+    }
+
+
+def register_logging(settings: Settings) -> None:
+    """Log to standard error at the configured level."""
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_database(app: Flask, settings: Settings) -> None:
+    """Bind SQLAlchemy and Alembic; tune SQLite connections."""
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+
+
+def register_clock(app: Flask, settings: Settings, clock: SystemClock | None) -> None:
+    """Install the clock every rule reads the time from."""
+    app.extensions["tracker.clock"] = clock or SystemClock(settings.zone)
+
+
+def register_api(app: Flask) -> None:
+    """Register the REST resources under /api/v1 with their OpenAPI document and docs page."""
+    rest = TrackerApi(app)
+    for blueprint in RESOURCE_BLUEPRINTS:
+        rest.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
+    app.register_blueprint(docs_static)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `tracker` command group (domain commands and the scheduler's)."""
+    register_job_commands(tracker_group)
+    app.cli.add_command(tracker_group)

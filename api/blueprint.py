@@ -1,0 +1,57 @@
+"""The API's Blueprint: strict argument parsing, authentication, documented errors."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask import g
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema
+from webargs.flaskparser import FlaskParser
+
+from api.auth import require_user
+
+
+class StrictParser(FlaskParser):
+    """Refuse unknown query parameters too, and use a fresh schema for every request."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": RAISE,
+        "querystring": RAISE,
+    }
+
+    def _get_schema(self, argmap, req):
+        if isinstance(argmap, Schema):
+            return type(argmap)()
+        return super()._get_schema(argmap, req)
+
+
+class ApiBlueprint(Blueprint):
+    """A resource blueprint whose every view needs an authenticated user."""
+
+    ARGUMENTS_PARSER = StrictParser()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.before_request(require_user)
+
+    def errors(self, *codes: int):
+        """Document the error responses a view can give, all in the one error shape."""
+
+        def decorator(view):
+            for code in sorted({401, *codes}, reverse=True):
+                view = self.alt_response(code, response=_response_name(code))(view)
+            return view
+
+        return decorator
+
+
+def _response_name(code: int) -> str:
+    """Return flask-smorest's registered response name for a status code."""
+    return HTTPStatus(code).name
+
+
+def current_user():
+    """Return the authenticated user of this request."""
+    return g.user

@@ -1,0 +1,118 @@
+"""Schema base classes and fields that refuse hostile input with a clear message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from tracker.text import nfc
+
+MIN_DATE = dt.date(1945, 9, 2)
+MAX_DATE = dt.date(2100, 12, 31)
+MAX_PAGE = 100_000
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+CODE_PATTERN = re.compile(r"^[A-Z0-9_]{2,32}$")
+
+
+class StrictSchema(Schema):
+    """Base of every input schema: unknown fields are an error."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class OutSchema(Schema):
+    """Base of every output schema."""
+
+
+class Text(fields.String):
+    """A string stored as NFC, without NUL characters, within a maximum length."""
+
+    def __init__(self, max_length: int, *, min_length: int = 0, strip: bool = True, **kwargs):
+        self.max_length, self.min_length, self.strip = max_length, min_length, strip
+        kwargs.setdefault("metadata", {}).setdefault("maxLength", max_length)
+        if min_length:
+            kwargs["metadata"].setdefault("minLength", min_length)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("NUL characters are not allowed.")
+        text = nfc(text.strip() if self.strip else text)
+        if len(text) > self.max_length:
+            raise ValidationError(f"Longer than the maximum of {self.max_length} characters.")
+        if len(text) < self.min_length:
+            raise ValidationError("Must not be empty." if self.min_length == 1 else "Too short.")
+        return text
+
+
+class AgencyCode(fields.String):
+    """An agency code such as MOF or HANOI."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update(
+            {"pattern": CODE_PATTERN.pattern, "maxLength": 32, "example": "MOF"}
+        )
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs)
+        if not CODE_PATTERN.match(code):
+            raise ValidationError("Not an agency code (2-32 of A-Z, 0-9 and _).")
+        return code
+
+
+class BoundedInt(fields.Integer):
+    """A whole number within documented bounds (no huge numbers reach the database)."""
+
+    def __init__(self, minimum: int = 1, maximum: int = 2**31 - 1, **kwargs):
+        kwargs["validate"] = validate.Range(min=minimum, max=maximum)
+        kwargs.setdefault("strict", True)
+        super().__init__(**kwargs)
+
+
+class CalendarDate(fields.Date):
+    """An ISO calendar date within a plausible range."""
+
+    def __init__(self, **kwargs):
+        kwargs["validate"] = validate.Range(min=MIN_DATE, max=MAX_DATE)
+        super().__init__(**kwargs)
+
+
+class PageArgs(StrictSchema):
+    """Pagination query parameters."""
+
+    page = BoundedInt(1, MAX_PAGE, load_default=1, strict=False)
+    page_size = BoundedInt(
+        1,
+        MAX_PAGE_SIZE,
+        load_default=DEFAULT_PAGE_SIZE,
+        strict=False,
+        metadata={"description": f"Items per page, at most {MAX_PAGE_SIZE}."},
+    )
+
+
+class PageMeta(OutSchema):
+    """The envelope fields of a list."""
+
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    """Return a list envelope schema `{items, total, page, page_size}` for an item schema."""
+    return type(name, (PageMeta,), {"items": fields.List(fields.Nested(item_schema), required=True)})
+
+
+class ErrorSchema(OutSchema):
+    """The one shape of every error response."""
+
+    status = fields.Integer(required=True, metadata={"example": 422})
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True)
+    errors = fields.Dict(metadata={"description": "Messages by field, where relevant."})

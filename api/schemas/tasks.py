@@ -1,0 +1,109 @@
+"""Task schemas: separate input and output."""
+
+from marshmallow import fields, validate
+from webargs.fields import DelimitedList
+
+from api.schemas.agencies import AgencyRefSchema
+from api.schemas.common import (
+    AgencyCode,
+    BoundedInt,
+    CalendarDate,
+    OutSchema,
+    PageArgs,
+    StrictSchema,
+    Text,
+    page_of,
+)
+from tracker.deadlines import DeadlineKind
+from tracker.tasks.models import Priority, TaskStatus
+from tracker.tasks.queries import SORTS
+from tracker.tasks.timeliness import Timeliness
+
+DEADLINE_KINDS = [kind.value for kind in DeadlineKind]
+PRIORITIES = [p.value for p in Priority]
+STATUSES = [s.value for s in TaskStatus]
+TIMELINESS = [t.value for t in Timeliness]
+MAX_COORDINATORS = 100
+
+
+def _coordinators(**kwargs) -> fields.List:
+    """A list of co-ordinating agency codes."""
+    return fields.List(AgencyCode(), validate=validate.Length(max=MAX_COORDINATORS), **kwargs)
+
+
+class TaskCreateSchema(StrictSchema):
+    """What a client sends to create a task."""
+
+    directive_id = BoundedInt(required=True)
+    clause = Text(32, allow_none=True, load_default=None, metadata={"example": "3.1"})
+    title = Text(500, min_length=1, required=True)
+    description = Text(20_000, load_default="")
+    lead_agency = AgencyCode(required=True)
+    coordinating_agencies = _coordinators(load_default=list)
+    deadline_kind = fields.Enum(DeadlineKind, by_value=True, required=True)
+    due_date = CalendarDate(allow_none=True, load_default=None)
+    deadline_text = Text(200, allow_none=True, load_default=None)
+    priority = fields.String(load_default=Priority.NORMAL.value, validate=validate.OneOf(PRIORITIES))
+    confidential = fields.Boolean(load_default=False)
+
+
+class TaskUpdateSchema(StrictSchema):
+    """What a client may change on an open task (every field optional)."""
+
+    clause = Text(32, allow_none=True)
+    title = Text(500, min_length=1)
+    description = Text(20_000)
+    lead_agency = AgencyCode()
+    coordinating_agencies = _coordinators()
+    deadline_kind = fields.Enum(DeadlineKind, by_value=True)
+    due_date = CalendarDate(allow_none=True)
+    deadline_text = Text(200, allow_none=True)
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    confidential = fields.Boolean()
+
+
+class TaskSchema(OutSchema):
+    """A task as returned; `due_date` is the effective due date."""
+
+    id = fields.Integer(required=True)
+    directive_id = fields.Integer(required=True)
+    parent_id = fields.Integer(allow_none=True)
+    clause = fields.String(allow_none=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    lead_agency = fields.Nested(AgencyRefSchema, required=True)
+    coordinating_agencies = fields.List(fields.Nested(AgencyRefSchema), required=True)
+    deadline_kind = fields.String(required=True, validate=validate.OneOf(DEADLINE_KINDS))
+    deadline_text = fields.String(required=True)
+    due_date = fields.Date(allow_none=True)
+    original_due_date = fields.Date(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    timeliness = fields.String(allow_none=True, validate=validate.OneOf(TIMELINESS))
+    priority = fields.String(required=True)
+    confidential = fields.Boolean(required=True)
+    completed_on = fields.Date(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    version = fields.Integer(required=True)
+
+
+class TaskListArgs(PageArgs):
+    """Filters, sorting and paging of the task list."""
+
+    lead_agency = AgencyCode(metadata={"description": "Lead agency, including agencies merged into it."})
+    agency = AgencyCode(metadata={"description": "Lead or co-ordinating agency."})
+    directive_id = BoundedInt(strict=False)
+    parent_id = BoundedInt(strict=False)
+    status = DelimitedList(
+        fields.String(validate=validate.OneOf(STATUSES)),
+        metadata={"description": "One status or several, comma-separated."},
+    )
+    timeliness = fields.Enum(Timeliness, by_value=True)
+    as_of = CalendarDate(metadata={"description": "Day the timeliness is computed for; default today."})
+    due_from = CalendarDate()
+    due_to = CalendarDate()
+    q = Text(200, metadata={"description": "Words of the title or description; accents optional."})
+    sort = fields.String(load_default="due_date", validate=validate.OneOf(list(SORTS)))
+
+
+TaskPageSchema = page_of(TaskSchema, "TaskPage")

@@ -1,0 +1,40 @@
+"""One unit of work per request: SQLite's write lock up front for writes, one commit at the end."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, g, request
+
+from api.errors import handle_integrity_error, handle_operational_error, handle_stale_data
+from tracker.db import set_write_intent
+from tracker.extensions import db
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def begin_unit_of_work() -> None:
+    """Mark writing requests so that SQLite starts them with BEGIN IMMEDIATE."""
+    g.write_intent_token = set_write_intent(request.method in WRITE_METHODS)
+
+
+def commit_unit_of_work(response: Response) -> Response:
+    """Commit a successful request once; roll back a failed one."""
+    if response.status_code >= 400:
+        db.session.rollback()
+        return response
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        return handle_integrity_error(exc)
+    except StaleDataError as exc:
+        return handle_stale_data(exc)
+    except OperationalError as exc:
+        return handle_operational_error(exc)
+    return response
+
+
+def register_unit_of_work(app: Flask) -> None:
+    """Install the request hooks."""
+    app.before_request(begin_unit_of_work)
+    app.after_request(commit_unit_of_work)

@@ -1,0 +1,38 @@
+"""The scheduler process: APScheduler 3 in the foreground, never inside web workers."""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+
+from jobs.registry import JOBS
+from jobs.runner import run_job
+
+log = logging.getLogger(__name__)
+MISFIRE_GRACE_SECONDS = 300
+
+
+def build_scheduler(app: Flask, jobs=JOBS) -> BlockingScheduler:
+    """Return a scheduler with every job registered under its stable id."""
+    settings = app.extensions["tracker.settings"]
+    scheduler = BlockingScheduler(
+        timezone=settings.zone,
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+        },
+    )
+    for spec in jobs:
+        scheduler.add_job(
+            run_job,
+            IntervalTrigger(seconds=spec.seconds, timezone=settings.zone),
+            args=(app, spec.id, spec.func),
+            id=spec.id,
+            name=spec.id,
+            replace_existing=True,
+        )
+    return scheduler

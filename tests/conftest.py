@@ -1,0 +1,123 @@
+"""Fixtures: one app per database backend, each test starting from an empty database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from zoneinfo import ZoneInfo
+
+import flask_migrate
+import psycopg
+import pytest
+from sqlalchemy import delete, make_url
+
+from api.app import create_app
+from tests import factories
+from tracker.agencies.data import load_agency_records
+from tracker.agencies.models import Agency
+from tracker.agencies.service import load_registry
+from tracker.clock import FixedClock
+from tracker.extensions import db
+
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+START = dt.datetime(2026, 5, 4, 9, 0, tzinfo=ZONE)
+PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory):
+    """A fresh database per backend: a SQLite file, or a private PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'tracker.db'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    conninfo = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application on the backend, its schema built by the migrations, the registry loaded."""
+    clock = FixedClock(ZONE, START)
+    application = create_app(
+        {"DATABASE_URL": database_url, "TESTING": True, "SECRET_KEY": "test-secret-key-0123456789"},
+        clock=clock,
+    )
+    with application.app_context():
+        flask_migrate.upgrade()
+        load_registry(load_agency_records())
+        db.session.commit()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def backend(app) -> str:
+    """The name of the database backend under test."""
+    with app.app_context():
+        return db.engine.dialect.name
+
+
+@pytest.fixture
+def clock(app) -> FixedClock:
+    """The app's clock, reset to the start date for each test."""
+    fixed = app.extensions["tracker.clock"]
+    fixed.at = START
+    return fixed
+
+
+@pytest.fixture
+def db_session(app, clock):
+    """An app context with the database emptied (all but the registry) after the test."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+
+
+def _empty_tables() -> None:
+    """Delete every row but the agency registry, children first."""
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name != Agency.__tablename__:
+            db.session.execute(delete(table))
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app, db_session):
+    """A test client over the emptied database."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make(db_session):
+    """Factories that create and commit rows."""
+    return factories.Factories(db_session)
+
+
+@pytest.fixture
+def office(make):
+    """Headers of a Government Office user."""
+    return make.auth("office")
+
+
+@pytest.fixture
+def admin(make):
+    """Headers of an administrator."""
+    return make.auth("admin")
+
+
+@pytest.fixture
+def viewer(make):
+    """Headers of a read-only user."""
+    return make.auth("viewer")

@@ -1,0 +1,79 @@
+"""The `flask --app wsgi tracker ...` command group for the domain's chores."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from tracker.agencies.data import load_agency_records
+from tracker.agencies.service import load_registry
+from tracker.clock import current_clock
+from tracker.demo.loader import load_demo
+from tracker.errors import TrackerError
+from tracker.extensions import db
+from tracker.users.models import Role
+from tracker.users.service import create_token, create_user, get_user_by_email
+
+tracker_group = AppGroup("tracker", help="Directive Tracker commands.")
+
+
+def run_unit(action):
+    """Run an action in one transaction: commit on success, roll back and report a domain error."""
+    try:
+        result = action()
+        db.session.commit()
+        return result
+    except TrackerError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from None
+
+
+@tracker_group.command("load-agencies")
+def load_agencies_command():
+    """Load or update the agency registry from the packaged data (idempotent)."""
+    counts = run_unit(lambda: load_registry(load_agency_records()))
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+
+
+@tracker_group.command("demo")
+def demo_command():
+    """Load the registry and the demo conclusion notice with its tasks."""
+    run_unit(lambda: load_registry(load_agency_records()))
+    clock = current_clock()
+    directive = run_unit(lambda: load_demo(clock.now(), clock.today()))
+    click.echo(f"Loaded demo directive {directive.number}." if directive else "Demo already loaded.")
+
+
+@tracker_group.group("users")
+def users_group():
+    """Manage users."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--agency", "agency_code", help="Agency code (for the agency role).")
+@click.option("--name", default="", help="Display name.")
+def create_user_command(email, role, agency_code, name):
+    """Create a user."""
+    user = run_unit(lambda: create_user(email, role, agency_code, name, current_clock().now()))
+    click.echo(f"Created user {user.email} ({user.role}).")
+
+
+@tracker_group.group("tokens")
+def tokens_group():
+    """Manage API tokens."""
+
+
+@tokens_group.command("create")
+@click.argument("email")
+@click.option("--name", default="cli", help="What the token is for.")
+def create_token_command(email, name):
+    """Create a token for a user; prints it (once) as the last line."""
+
+    def action():
+        return create_token(get_user_by_email(email), name, current_clock().now())[1]
+
+    raw = run_unit(action)
+    click.echo("Token (shown once, store it safely):")
+    click.echo(raw)

@@ -1,0 +1,95 @@
+"""Tasks: one thing one lead agency must do, from one clause of a directive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.agencies.models import Agency
+from tracker.db import UTCDateTime, utcnow
+from tracker.directives.models import Directive
+from tracker.extensions import db
+
+
+class TaskStatus(StrEnum):
+    """Where a task is in its life."""
+
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = frozenset({TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.SUBMITTED})
+
+
+class Priority(StrEnum):
+    """How urgent the Government Office considers a task."""
+
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+task_coordinators = Table(
+    "task_coordinators",
+    db.metadata,
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("agency_id", ForeignKey("agencies.id"), primary_key=True),
+    Index("ix_task_coordinators_agency_id_task_id", "agency_id", "task_id"),
+)
+
+
+class Task(db.Model):
+    """A task assigned to a lead agency, with a deadline and a status."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_lead_status_due", "lead_agency_id", "status", "due_date", "id"),
+        Index("ix_tasks_lead_due", "lead_agency_id", "due_date", "id"),
+        Index("ix_tasks_status_due", "status", "due_date", "id"),
+        Index("ix_tasks_due_id", "due_date", "id"),
+        Index("ix_tasks_directive_id", "directive_id", "id"),
+        Index("ix_tasks_parent_id", "parent_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
+    clause: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    deadline_kind: Mapped[str] = mapped_column(String(16))
+    deadline_text: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[dt.date | None]
+    original_due_date: Mapped[dt.date | None]
+    status: Mapped[str] = mapped_column(String(16), default=TaskStatus.ASSIGNED)
+    priority: Mapped[str] = mapped_column(String(16), default=Priority.NORMAL)
+    confidential: Mapped[bool] = mapped_column(default=False)
+    completed_on: Mapped[dt.date | None]
+    accepted_on: Mapped[dt.date | None]
+    cancelled_on: Mapped[dt.date | None]
+    created_on: Mapped[dt.date]
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+    search_key: Mapped[str] = mapped_column(Text, default="")
+
+    directive: Mapped[Directive] = relationship(lazy="raise")
+    lead_agency: Mapped[Agency] = relationship(lazy="raise")
+    coordinating_agencies: Mapped[list[Agency]] = relationship(
+        secondary=task_coordinators, lazy="raise", order_by=Agency.code
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    # Derived as of a day for display; never stored.
+    timeliness = None
+
+    def __repr__(self) -> str:
+        return f"<Task {self.id} {self.status}>"

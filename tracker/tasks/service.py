@@ -1,0 +1,158 @@
+"""Task operations: create and edit. They flush; the caller commits."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.agencies.models import Agency
+from tracker.agencies.service import resolve_codes
+from tracker.deadlines import DeadlineKind, describe, normalise_due_date
+from tracker.directives.models import Directive
+from tracker.errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
+from tracker.extensions import db
+from tracker.tasks.models import OPEN_STATUSES, Task
+from tracker.text import fold
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskInput:
+    """The fields a client sets when creating a task."""
+
+    directive_id: int
+    title: str
+    lead_agency: str
+    deadline_kind: DeadlineKind
+    due_date: dt.date | None = None
+    deadline_text: str | None = None
+    clause: str | None = None
+    description: str = ""
+    coordinating_agencies: Sequence[str] = ()
+    priority: str = "normal"
+    confidential: bool = False
+
+
+PLAIN_FIELDS = ("clause", "title", "description", "priority", "confidential")
+DEADLINE_FIELDS = ("deadline_kind", "due_date", "deadline_text")
+AGENCY_FIELDS = ("lead_agency", "coordinating_agencies")
+EDITABLE_FIELDS = PLAIN_FIELDS + DEADLINE_FIELDS + AGENCY_FIELDS
+
+
+def create_task(data: TaskInput, now: dt.datetime, today: dt.date) -> Task:
+    """Create a task on a directive for a lead agency."""
+    directive = db.session.get(Directive, data.directive_id)
+    if directive is None:
+        raise InvalidInput(f"Directive {data.directive_id} does not exist.", field="directive_id")
+    task = Task(directive_id=directive.id, created_on=today, created_at=now, updated_at=now)
+    for name in PLAIN_FIELDS:
+        setattr(task, name, getattr(data, name))
+    _assign_agencies(task, directive, data.lead_agency, data.coordinating_agencies)
+    _set_deadline(task, directive, data.deadline_kind, data.due_date, data.deadline_text)
+    task.original_due_date = task.due_date
+    task.search_key = task_search_key(task)
+    db.session.add(task)
+    db.session.flush()
+    return task
+
+
+def update_task(task: Task, changes: dict, expected_version: int | None, now: dt.datetime) -> Task:
+    """Apply validated changes to an open task, refusing a stale version."""
+    check_version(task, expected_version)
+    if task.status not in OPEN_STATUSES:
+        raise InvalidTransition(f"A task in state '{task.status}' cannot be edited.")
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"Fields cannot be changed: {', '.join(sorted(unknown))}.")
+    directive = db.session.get(Directive, task.directive_id)
+    for name in PLAIN_FIELDS:
+        if name in changes:
+            setattr(task, name, changes[name])
+    if any(name in changes for name in AGENCY_FIELDS):
+        lead = changes.get("lead_agency", task.lead_agency.code)
+        others = changes.get("coordinating_agencies", [a.code for a in task.coordinating_agencies])
+        _assign_agencies(task, directive, lead, others)
+    if any(name in changes for name in DEADLINE_FIELDS):
+        _change_deadline(task, directive, changes)
+    task.search_key = task_search_key(task)
+    task.updated_at = now
+    db.session.flush()
+    return task
+
+
+def check_version(task: Task, expected_version: int | None) -> None:
+    """Refuse to act on a task that changed since the client read it."""
+    if expected_version is not None and expected_version != task.version:
+        raise StaleVersion(
+            f"Task {task.id} has changed (version {task.version}); fetch it again and retry."
+        )
+
+
+def _change_deadline(task: Task, directive: Directive, changes: dict) -> None:
+    """Correct the assigned deadline; an edit moves the original due date too."""
+    kind = DeadlineKind(changes.get("deadline_kind", task.deadline_kind))
+    due = changes["due_date"] if "due_date" in changes else task.due_date
+    if "deadline_kind" in changes and kind.value != task.deadline_kind and "due_date" not in changes:
+        due = None if kind in (DeadlineKind.REGULAR, DeadlineKind.NONE) else task.due_date
+    text = changes.get("deadline_text")
+    _set_deadline(task, directive, kind, due, text)
+    task.original_due_date = task.due_date
+
+
+def _set_deadline(
+    task: Task, directive: Directive, kind: DeadlineKind, due: dt.date | None, text: str | None
+) -> None:
+    """Normalise and check a deadline against its directive."""
+    normalised = normalise_due_date(kind, due)
+    if normalised is not None and normalised < directive.issued_on:
+        raise InvalidInput("The due date is before the directive was issued.", field="due_date")
+    task.deadline_kind = kind.value
+    task.due_date = normalised
+    task.deadline_text = text or describe(kind, normalised)
+
+
+def _assign_agencies(task: Task, directive: Directive, lead: str, others: Sequence[str]) -> None:
+    """Set the lead and co-ordinating agencies, checking they existed when the directive was issued."""
+    (lead_agency,) = resolve_codes([lead], "lead_agency")
+    coordinators = resolve_codes(others, "coordinating_agencies")
+    if lead_agency in coordinators:
+        raise InvalidInput(
+            "The lead agency cannot also co-ordinate.", field="coordinating_agencies"
+        )
+    for field, agency in [("lead_agency", lead_agency)] + [
+        ("coordinating_agencies", a) for a in coordinators
+    ]:
+        _ensure_existed(agency, directive.issued_on, field)
+    task.lead_agency = lead_agency
+    task.coordinating_agencies = coordinators
+
+
+def _ensure_existed(agency: Agency, issued_on: dt.date, field: str) -> None:
+    """Refuse an agency that had been merged away before the directive was issued."""
+    if agency.valid_until is not None and agency.valid_until < issued_on:
+        successor = agency.successor.code if agency.successor else "its successor"
+        raise InvalidInput(
+            f"{agency.code} was merged into {successor} on {agency.valid_until:%Y-%m-%d}; "
+            f"assign the task to {successor}.",
+            field=field,
+        )
+
+
+def task_search_key(task: Task) -> str:
+    """Return the folded text a task is found by."""
+    return fold(f"{task.title} {task.description}")
+
+
+def get_task(task_id: int) -> Task:
+    """Return a task with its agencies, or raise NotFound."""
+    task = db.session.scalar(
+        select(Task)
+        .where(Task.id == task_id)
+        .options(joinedload(Task.lead_agency), selectinload(Task.coordinating_agencies))
+    )
+    if task is None:
+        raise NotFound(f"Task {task_id} not found.")
+    return task

@@ -1,0 +1,90 @@
+"""Users and API tokens: creation, and turning a presented token into a user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import select, update
+
+from tracker.agencies.service import get_agency
+from tracker.db import has_write_intent, write_intent
+from tracker.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
+from tracker.extensions import db
+from tracker.users.models import ApiToken, Role, User
+
+TOKEN_PREFIX = "dt_"
+LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
+
+
+def create_user(email: str, role: str, agency_code: str | None, name: str, now: dt.datetime) -> User:
+    """Create a user; an agency user must name its agency, others must not."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise InvalidInput("A valid e-mail address is required.", field="email")
+    if role not in set(Role):
+        raise InvalidInput(f"Unknown role {role!r}.", field="role")
+    if (role == Role.AGENCY) != (agency_code is not None):
+        raise InvalidInput("Agency users, and only they, belong to an agency.", field="agency")
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise Conflict(f"A user {email} already exists.", field="email")
+    agency = get_agency(agency_code) if agency_code else None
+    user = User(email=email, role=role, agency=agency, name=name, created_at=now)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def get_user_by_email(email: str) -> User:
+    """Return a user by e-mail address, or raise NotFound."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise NotFound(f"No user {email}.")
+    return user
+
+
+def create_token(
+    user: User, name: str, now: dt.datetime, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token; the raw secret is returned once and never stored."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        prefix=raw[:10],
+        token_hash=hash_token(raw),
+        name=name,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, raw
+
+
+def hash_token(raw: str) -> str:
+    """Return the stored form of a token."""
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def authenticate(raw: str | None, now: dt.datetime) -> User:
+    """Return the active user a bearer token belongs to, or raise AuthenticationFailed."""
+    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+        raise AuthenticationFailed("A valid bearer token is required.")
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        raise AuthenticationFailed("The token is unknown or revoked.")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise AuthenticationFailed("The token has expired.")
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+        if has_write_intent():
+            token.last_used_at = now
+        else:
+            _record_use(token.id, now)
+    return token.user
+
+
+def _record_use(token_id: int, now: dt.datetime) -> None:
+    """Note a token's use coarsely, outside the caller's transaction so reads stay read-only."""
+    with write_intent(), db.engine.begin() as connection:
+        connection.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
