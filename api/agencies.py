@@ -19,7 +19,9 @@ class Agencies(MethodView):
     def get(self, args):
         """List agencies, filtered by kind, words of a name, or whether they still exist."""
         page, size = args.pop("page"), args.pop("page_size")
-        items, total = list_agencies(args.get("kind"), args.get("q"), args.get("current"), page, size)
+        items, total = list_agencies(
+            args.get("kind"), args.get("q"), args.get("current"), page, size
+        )
         return {"items": items, "total": total, "page": page, "page_size": size}
 
 

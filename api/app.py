@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import IntegerConverter
 
 from api import agencies, directives, errors, tasks, transactions
 from api.docs import STATIC_URL, docs_static
@@ -32,7 +33,16 @@ class TrackerApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
 
-def create_app(config: Mapping[str, Any] | None = None, *, clock: SystemClock | None = None) -> Flask:
+class IdConverter(IntegerConverter):
+    """A database id in a URL: 1 to 2**31-1, so a huge number is a 404, not a database error."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def create_app(
+    config: Mapping[str, Any] | None = None, *, clock: SystemClock | None = None
+) -> Flask:
     """Build the service: settings, logging, database, API, error handling, commands."""
     settings = load_settings(config)
     app = Flask("tracker", root_path=str(PROJECT_ROOT), static_folder=None)
@@ -90,15 +100,15 @@ def _spec_options() -> dict:
         "info": {"description": "Follow-up of the tasks that conclusion notices assign."},
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],
-        "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-        },
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     }
 
 
 def register_logging(settings: Settings) -> None:
     """Log to standard error at the configured level."""
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def register_database(app: Flask, settings: Settings) -> None:
@@ -119,6 +129,7 @@ def register_clock(app: Flask, settings: Settings, clock: SystemClock | None) ->
 
 def register_api(app: Flask) -> None:
     """Register the REST resources under /api/v1 with their OpenAPI document and docs page."""
+    app.url_map.converters["id"] = IdConverter
     rest = TrackerApi(app)
     for blueprint in RESOURCE_BLUEPRINTS:
         rest.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)

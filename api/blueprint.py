@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import ClassVar
 
 from flask import g
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema
+from marshmallow import RAISE, Schema, missing
 from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from api.auth import require_user
 
@@ -15,11 +17,20 @@ from api.auth import require_user
 class StrictParser(FlaskParser):
     """Refuse unknown query parameters too, and use a fresh schema for every request."""
 
-    DEFAULT_UNKNOWN_BY_LOCATION = {
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict] = {
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
         "query": RAISE,
         "querystring": RAISE,
     }
+
+    def load_json(self, req, schema):
+        """A JSON body is required wherever one is declared; an absent one is not `{}`."""
+        data = super().load_json(req, schema)
+        if data is missing:
+            if req.get_data(cache=True):
+                raise UnsupportedMediaType("Send the request body as application/json.")
+            raise BadRequest("A JSON request body is required.")
+        return data
 
     def _get_schema(self, argmap, req):
         if isinstance(argmap, Schema):

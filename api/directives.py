@@ -15,7 +15,10 @@ from tracker.directives import service
 from tracker.permissions import authorize_manage_directives
 
 blp = ApiBlueprint(
-    "directives", __name__, url_prefix="/directives", description="Conclusion notices and other directives."
+    "directives",
+    __name__,
+    url_prefix="/directives",
+    description="Conclusion notices and other directives.",
 )
 
 
@@ -45,7 +48,7 @@ class Directives(MethodView):
         )
 
 
-@blp.route("/<int:directive_id>")
+@blp.route("/<id:directive_id>")
 class DirectiveById(MethodView):
     """One directive."""
 

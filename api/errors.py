@@ -70,14 +70,16 @@ def handle_http_exception(error: HTTPException):
     fields = _flatten_messages(data.get("messages") or data.get("errors") or {})
     message = data.get("message") or _message_for(status, fields, error)
     code = HTTP_CODES.get(status, HTTPStatus(status).name.lower())
-    return error_response(status, code, message, fields, data.get("headers"))
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
+    return error_response(status, code, message, fields, headers)
 
 
 def _message_for(status: int, fields: dict, error: HTTPException) -> str:
     """Return a human message for an HTTP error."""
     if status == 422 and fields:
         return "The request has invalid fields: " + ", ".join(sorted(fields)) + "."
-    if status == 400:
+    if status == 400 and fields:
         return "The request body is not valid JSON."
     return error.description or HTTPStatus(status).phrase
 
@@ -111,7 +113,9 @@ def handle_operational_error(error: OperationalError):
     db.session.rollback()
     log.error("database unavailable: %s", error.orig)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    return error_response(503, "unavailable", "The database is unavailable; retry later.", None, headers)
+    return error_response(
+        503, "unavailable", "The database is unavailable; retry later.", None, headers
+    )
 
 
 def handle_unexpected(error: Exception):

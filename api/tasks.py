@@ -6,15 +6,28 @@ from flask import request
 from flask.views import MethodView
 
 from api.blueprint import ApiBlueprint, current_user
-from api.schemas.tasks import TaskCreateSchema, TaskListArgs, TaskPageSchema, TaskSchema, TaskUpdateSchema
+from api.schemas.tasks import (
+    TaskCreateSchema,
+    TaskListArgs,
+    TaskPageSchema,
+    TaskSchema,
+    TaskUpdateSchema,
+)
 from tracker.clock import current_clock
 from tracker.permissions import authorize_manage_tasks, authorize_view_task
 from tracker.tasks import queries, service
 from tracker.tasks.models import Task
 from tracker.tasks.timeliness import annotate_timeliness
 
-blp = ApiBlueprint("tasks", __name__, url_prefix="/tasks", description="Tasks assigned by directives.")
-ETAG_HEADER = {"ETag": {"description": "Current version; send it back in If-Match.", "schema": {"type": "string"}}}
+blp = ApiBlueprint(
+    "tasks", __name__, url_prefix="/tasks", description="Tasks assigned by directives."
+)
+ETAG_HEADER = {
+    "ETag": {
+        "description": "Current version; send it back in If-Match.",
+        "schema": {"type": "string"},
+    }
+}
 
 
 def etag_of(task: Task) -> str:
@@ -72,7 +85,7 @@ class Tasks(MethodView):
         return task, {"ETag": etag_of(task)}
 
 
-@blp.route("/<int:task_id>")
+@blp.route("/<id:task_id>")
 class TaskById(MethodView):
     """One task."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from api.errors import handle_integrity_error, handle_operational_error, handle_stale_data
 from tracker.db import set_write_intent
 from tracker.extensions import db
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -48,6 +49,7 @@ def test_create_normalises_quarter_and_returns_etag(client, office, make):
         ({"due_date": "2026-02-30"}, "due_date"),
         ({"due_date": "2025-01-01"}, "due_date"),
         ({"title": "a\x00b"}, "title"),
+        ({"title": "a\ud800b"}, "title"),
         ({"title": "x" * 501}, "title"),
         ({"title": "   "}, "title"),
         ({"directive_id": 10**30}, "directive_id"),
@@ -56,11 +58,15 @@ def test_create_normalises_quarter_and_returns_etag(client, office, make):
         ({"deadline_kind": "fortnight"}, "deadline_kind"),
         ({"owner": "me"}, "owner"),
         ({"confidential": "maybe"}, "confidential"),
+        ({"confidential": 0}, "confidential"),
     ],
 )
 def test_bad_input_is_422_naming_the_field_and_writes_nothing(client, office, make, changes, field):
     directive = make.directive()
-    response = client.post("/api/v1/tasks", json=new_task(directive.id, **changes), headers=office)
+    body = json.dumps(new_task(directive.id, **changes))  # ASCII-escaped, so lone surrogates travel
+    response = client.post(
+        "/api/v1/tasks", data=body, headers=office | {"Content-Type": "application/json"}
+    )
     assert response.status_code == 422, response.json
     assert response.json["code"] in {"validation_error", "invalid_input"}
     assert field in response.json["errors"]
@@ -68,7 +74,9 @@ def test_bad_input_is_422_naming_the_field_and_writes_nothing(client, office, ma
 
 
 @pytest.mark.parametrize(
-    "body", [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe\x00garbage"], ids=["syntax", "list", "str", "binary"]
+    "body",
+    [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe\x00garbage"],
+    ids=["syntax", "list", "str", "binary"],
 )
 def test_malformed_bodies_are_4xx_json(client, office, body):
     response = client.post(
@@ -81,7 +89,9 @@ def test_malformed_bodies_are_4xx_json(client, office, body):
 def test_text_is_stored_nfc(client, office, make):
     directive = make.directive()
     decomposed = "Hoa\u0300n thie\u0323\u0302n"
-    response = client.post("/api/v1/tasks", json=new_task(directive.id, title=decomposed), headers=office)
+    response = client.post(
+        "/api/v1/tasks", json=new_task(directive.id, title=decomposed), headers=office
+    )
     assert response.json["title"] == "Hoàn thiện"
 
 
@@ -91,13 +101,20 @@ def test_only_office_and_admin_create(client, make):
         response = client.post("/api/v1/tasks", json=new_task(directive.id), headers=headers)
         assert response.status_code == 403
         assert response.json["code"] == "forbidden"
-    assert client.post("/api/v1/tasks", json=new_task(directive.id), headers=make.auth("admin")).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/tasks", json=new_task(directive.id), headers=make.auth("admin")
+        ).status_code
+        == 201
+    )
 
 
 def test_filters(client, office, make):
     directive = make.directive()
     make.task(directive, lead_agency="MOF", title="Trình Nghị định về hóa đơn điện tử")
-    make.task(directive, lead_agency="MOH", coordinating_agencies=["MOF"], title="Sổ sức khỏe điện tử")
+    make.task(
+        directive, lead_agency="MOH", coordinating_agencies=["MOF"], title="Sổ sức khỏe điện tử"
+    )
     make.task(directive, lead_agency="MOH", deadline_kind=DeadlineKind.REGULAR, due_date=None)
     other = make.directive()
     make.task(other, lead_agency="MOST", due_date=dt.date(2026, 12, 31))
@@ -123,7 +140,9 @@ def test_filters(client, office, make):
 
 def test_merged_agency_tasks_are_found_under_the_successor(client, office, make):
     old = make.directive(issued_on=dt.date(2022, 5, 1))
-    make.task(old, lead_agency="MIC", due_date=dt.date(2022, 12, 31), created_on=dt.date(2022, 5, 2))
+    make.task(
+        old, lead_agency="MIC", due_date=dt.date(2022, 12, 31), created_on=dt.date(2022, 5, 2)
+    )
     make.task(make.directive(), lead_agency="MOST")
     listing = client.get("/api/v1/tasks?lead_agency=MOST", headers=office).json
     assert listing["total"] == 2
@@ -143,7 +162,15 @@ def test_pagination_and_sorting(client, office, make):
 
 
 @pytest.mark.parametrize(
-    "query", ["page=0", "page=100001", "page_size=201", "page=99999999999999999999", "sort=title", "as_of=2026-13-01"]
+    "query",
+    [
+        "page=0",
+        "page=100001",
+        "page_size=201",
+        "page=99999999999999999999",
+        "sort=title",
+        "as_of=2026-13-01",
+    ],
 )
 def test_bad_list_parameters_are_422(client, office, query):
     response = client.get(f"/api/v1/tasks?{query}", headers=office)
@@ -188,3 +215,14 @@ def test_patch_deadline_to_regular_and_bad_patch_changes_nothing(client, office,
 def test_unknown_task_is_404(client, office):
     response = client.get("/api/v1/tasks/424242", headers=office)
     assert response.status_code == 404 and response.json["code"] == "not_found"
+
+
+def test_a_json_body_is_required(client, office, make):
+    task = make.task()
+    url = f"/api/v1/tasks/{task.id}"
+    missing = client.patch(url, headers=office)
+    assert missing.status_code == 400 and "required" in missing.json["message"]
+    wrong_type = client.patch(url, data="title=x", headers=office | {"Content-Type": "text/plain"})
+    assert wrong_type.status_code == 415
+    huge_id = client.get("/api/v1/tasks/99999999999999", headers=office)
+    assert huge_id.status_code == 404

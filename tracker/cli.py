@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from tracker.agencies.data import load_agency_records
 from tracker.agencies.service import load_registry
 from tracker.clock import current_clock
-from tracker.demo.loader import load_demo
+from tracker.demo.loader import DEMO_OFFICE_EMAIL, ensure_demo_users, load_demo
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.users.models import Role
@@ -41,7 +41,22 @@ def demo_command():
     run_unit(lambda: load_registry(load_agency_records()))
     clock = current_clock()
     directive = run_unit(lambda: load_demo(clock.now(), clock.today()))
-    click.echo(f"Loaded demo directive {directive.number}." if directive else "Demo already loaded.")
+    click.echo(
+        f"Loaded demo directive {directive.number}." if directive else "Demo already loaded."
+    )
+    created = run_unit(lambda: ensure_demo_users(clock.now()))
+    click.echo(f"Demo users created: {created}.")
+
+
+@tracker_group.command("demo-token")
+def demo_token_command():
+    """Create a token for the demo Government Office user; prints it as the last line."""
+
+    def action():
+        user = get_user_by_email(DEMO_OFFICE_EMAIL)
+        return create_token(user, "demo", current_clock().now())[1]
+
+    click.echo(run_unit(action))
 
 
 @tracker_group.group("users")

@@ -36,7 +36,9 @@ class FixedClock(SystemClock):
 
     def set_today(self, day: dt.date, hour: int = 9) -> None:
         """Move to a local hour of a calendar day."""
-        self.at = dt.datetime(day.year, day.month, day.day, hour, tzinfo=self.zone).astimezone(dt.UTC)
+        self.at = dt.datetime(day.year, day.month, day.day, hour, tzinfo=self.zone).astimezone(
+            dt.UTC
+        )
 
 
 def current_clock() -> SystemClock:

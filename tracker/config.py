@@ -1,4 +1,4 @@
-"""Settings: defaults in code, `TRACKER_*` environment variables, a mapping for tests; validated once."""
+"""Settings: defaults in code, `TRACKER_*` environment variables, a test mapping; validated once."""
 
 from __future__ import annotations
 
@@ -97,9 +97,11 @@ def setting(default: Any, parse: Callable[[Any], Any], doc: str) -> Any:
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """Every setting of the service; the environment variable is `TRACKER_` + the upper-case name."""
+    """Every setting; the environment variable is `TRACKER_` + the upper-case name."""
 
-    database_url: str = setting("", parse_database_url, "SQLAlchemy URL; default instance/tracker.db")
+    database_url: str = setting(
+        "", parse_database_url, "SQLAlchemy URL; default instance/tracker.db"
+    )
     secret_key: str = setting("dev-only-secret-change-me", parse_secret, "Flask secret key")
     timezone: str = setting("Asia/Ho_Chi_Minh", parse_timezone, "time zone of calendar dates")
     base_url: str = setting("http://127.0.0.1:5000", parse_base_url, "public URL used in links")
@@ -128,7 +130,9 @@ def load_settings(
         if key in FLASK_KEYS:
             continue
         if key not in known:
-            raise ConfigError(f"Unknown setting {key!r}; known settings: {', '.join(sorted(known))}")
+            raise ConfigError(
+                f"Unknown setting {key!r}; known settings: {', '.join(sorted(known))}"
+            )
         raw[key] = value
     values = {}
     for key, value in raw.items():

@@ -69,7 +69,9 @@ def normalise_due_date(kind: DeadlineKind, due_date: dt.date | None) -> dt.date 
             )
         return None
     if due_date is None:
-        raise InvalidInput(f"A task with deadline_kind '{kind}' needs a due date.", field="due_date")
+        raise InvalidInput(
+            f"A task with deadline_kind '{kind}' needs a due date.", field="due_date"
+        )
     return period_end(kind, due_date)
 
 

@@ -35,7 +35,9 @@ class AgencyListArgs(PageArgs):
 
     kind = fields.String(validate=validate.OneOf(AGENCY_KINDS))
     q = Text(100, metadata={"description": "Words of a name or abbreviation; accents optional."})
-    current = fields.Boolean(metadata={"description": "Only agencies that still exist (or only merged ones)."})
+    current = fields.Boolean(
+        metadata={"description": "Only agencies that still exist (or only merged ones)."}
+    )
 
 
 AgencyPageSchema = page_of(AgencySchema, "AgencyPage")

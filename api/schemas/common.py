@@ -15,6 +15,7 @@ MAX_PAGE = 100_000
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 CODE_PATTERN = re.compile(r"^[A-Z0-9_]{2,32}$")
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 class StrictSchema(Schema):
@@ -42,6 +43,8 @@ class Text(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in text:
             raise ValidationError("NUL characters are not allowed.")
+        if _SURROGATES.search(text):
+            raise ValidationError("Not valid Unicode text (lone surrogate).")
         text = nfc(text.strip() if self.strip else text)
         if len(text) > self.max_length:
             raise ValidationError(f"Longer than the maximum of {self.max_length} characters.")
@@ -106,7 +109,9 @@ class PageMeta(OutSchema):
 
 def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
     """Return a list envelope schema `{items, total, page, page_size}` for an item schema."""
-    return type(name, (PageMeta,), {"items": fields.List(fields.Nested(item_schema), required=True)})
+    return type(
+        name, (PageMeta,), {"items": fields.List(fields.Nested(item_schema), required=True)}
+    )
 
 
 class ErrorSchema(OutSchema):
@@ -116,3 +121,12 @@ class ErrorSchema(OutSchema):
     code = fields.String(required=True, metadata={"example": "validation_error"})
     message = fields.String(required=True)
     errors = fields.Dict(metadata={"description": "Messages by field, where relevant."})
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON true or false; 0, 1 and "yes" are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Not a boolean (true or false).")
+        return value

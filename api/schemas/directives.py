@@ -13,7 +13,9 @@ class DirectiveCreateSchema(StrictSchema):
 
     number = Text(64, min_length=1, required=True, metadata={"example": "95/TB-VPCP"})
     title = Text(500, min_length=1, required=True)
-    kind = fields.String(load_default=DirectiveKind.CONCLUSION_NOTICE.value, validate=validate.OneOf(KINDS))
+    kind = fields.String(
+        load_default=DirectiveKind.CONCLUSION_NOTICE.value, validate=validate.OneOf(KINDS)
+    )
     issued_on = CalendarDate(required=True)
     issuer = Text(200, min_length=1, load_default="Văn phòng Chính phủ")
     meeting = Text(500, allow_none=True, load_default=None)
@@ -58,7 +60,9 @@ class DirectiveDetailSchema(DirectiveSchema):
 class DirectiveListArgs(PageArgs):
     """Filters of the directive list."""
 
-    q = Text(200, metadata={"description": "Words of the number, title or summary; accents optional."})
+    q = Text(
+        200, metadata={"description": "Words of the number, title or summary; accents optional."}
+    )
     issued_from = CalendarDate()
     issued_to = CalendarDate()
 

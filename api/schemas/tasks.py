@@ -10,6 +10,7 @@ from api.schemas.common import (
     CalendarDate,
     OutSchema,
     PageArgs,
+    StrictBoolean,
     StrictSchema,
     Text,
     page_of,
@@ -43,8 +44,10 @@ class TaskCreateSchema(StrictSchema):
     deadline_kind = fields.Enum(DeadlineKind, by_value=True, required=True)
     due_date = CalendarDate(allow_none=True, load_default=None)
     deadline_text = Text(200, allow_none=True, load_default=None)
-    priority = fields.String(load_default=Priority.NORMAL.value, validate=validate.OneOf(PRIORITIES))
-    confidential = fields.Boolean(load_default=False)
+    priority = fields.String(
+        load_default=Priority.NORMAL.value, validate=validate.OneOf(PRIORITIES)
+    )
+    confidential = StrictBoolean(load_default=False)
 
 
 class TaskUpdateSchema(StrictSchema):
@@ -59,7 +62,7 @@ class TaskUpdateSchema(StrictSchema):
     due_date = CalendarDate(allow_none=True)
     deadline_text = Text(200, allow_none=True)
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
-    confidential = fields.Boolean()
+    confidential = StrictBoolean()
 
 
 class TaskSchema(OutSchema):
@@ -90,7 +93,9 @@ class TaskSchema(OutSchema):
 class TaskListArgs(PageArgs):
     """Filters, sorting and paging of the task list."""
 
-    lead_agency = AgencyCode(metadata={"description": "Lead agency, including agencies merged into it."})
+    lead_agency = AgencyCode(
+        metadata={"description": "Lead agency, including agencies merged into it."}
+    )
     agency = AgencyCode(metadata={"description": "Lead or co-ordinating agency."})
     directive_id = BoundedInt(strict=False)
     parent_id = BoundedInt(strict=False)
@@ -99,7 +104,9 @@ class TaskListArgs(PageArgs):
         metadata={"description": "One status or several, comma-separated."},
     )
     timeliness = fields.Enum(Timeliness, by_value=True)
-    as_of = CalendarDate(metadata={"description": "Day the timeliness is computed for; default today."})
+    as_of = CalendarDate(
+        metadata={"description": "Day the timeliness is computed for; default today."}
+    )
     due_from = CalendarDate()
     due_to = CalendarDate()
     q = Text(200, metadata={"description": "Words of the title or description; accents optional."})

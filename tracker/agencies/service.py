@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from flask import g, has_app_context
@@ -13,6 +14,8 @@ from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.text import fold, search_terms
 
+# Every registry code has this shape; anything else cannot exist (and a NUL would upset PostgreSQL).
+CODE_SHAPE = re.compile(r"[A-Z0-9_]{2,32}")
 REGISTRY_FIELDS = ("name", "short_name", "name_en", "kind", "abbreviations", "valid_until")
 
 
@@ -63,6 +66,8 @@ def agency_search_key(record: Mapping) -> str:
 
 def get_agency(code: str) -> Agency:
     """Return the agency with a code, or raise NotFound."""
+    if not CODE_SHAPE.fullmatch(code):
+        raise NotFound(f"Agency {code!r} not found.")
     agency = db.session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
         raise NotFound(f"Agency {code!r} not found.")
@@ -89,7 +94,9 @@ def list_agencies(
     if kind:
         query = query.where(Agency.kind == kind)
     if current is not None:
-        query = query.where(Agency.successor_id.is_(None) if current else Agency.successor_id.is_not(None))
+        query = query.where(
+            Agency.successor_id.is_(None) if current else Agency.successor_id.is_not(None)
+        )
     for term in search_terms(q or ""):
         query = query.where(Agency.search_key.contains(term, autoescape=True))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -126,4 +133,3 @@ def _predecessor_map() -> dict[int, list[int]]:
     if has_app_context():
         g.agency_predecessors = mapping
     return mapping
-

@@ -13,6 +13,8 @@ from tracker.directives.models import Directive
 from tracker.directives.service import DirectiveInput, create_directive
 from tracker.extensions import db
 from tracker.tasks.service import TaskInput, create_task
+from tracker.users.models import User
+from tracker.users.service import create_user
 
 
 def demo_document() -> dict:
@@ -49,3 +51,24 @@ def _task_input(directive_id: int, item: dict) -> TaskInput:
         deadline_text=item.get("deadline_text"),
         priority=item.get("priority", "normal"),
     )
+
+
+DEMO_USERS = (
+    ("office@demo.vpcp.gov.vn", "office", None, "Chuyên viên Văn phòng Chính phủ"),
+    ("admin@demo.vpcp.gov.vn", "admin", None, "Quản trị hệ thống"),
+    ("vanthu@demo.bocongan.gov.vn", "agency", "MPS", "Văn thư Bộ Công an"),
+    ("theodoi@demo.mof.gov.vn", "agency", "MOF", "Chuyên viên Bộ Tài chính"),
+    ("xem@demo.vpcp.gov.vn", "viewer", None, "Người xem"),
+)
+DEMO_OFFICE_EMAIL = DEMO_USERS[0][0]
+
+
+def ensure_demo_users(now: dt.datetime) -> int:
+    """Create the demo users that do not exist yet; returns how many were created."""
+    existing = set(db.session.scalars(select(User.email)))
+    created = 0
+    for email, role, agency, name in DEMO_USERS:
+        if email not in existing:
+            create_user(email, role, agency, name, now)
+            created += 1
+    return created

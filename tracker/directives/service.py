@@ -35,7 +35,9 @@ EDITABLE_FIELDS = tuple(f.name for f in dataclasses.fields(DirectiveInput))
 def create_directive(data: DirectiveInput, author: User | None, now: dt.datetime) -> Directive:
     """Create a directive with a number not used before."""
     _ensure_number_free(data.number, None)
-    directive = Directive(created_by_id=author.id if author else None, created_at=now, updated_at=now)
+    directive = Directive(
+        created_by_id=author.id if author else None, created_at=now, updated_at=now
+    )
     for name in EDITABLE_FIELDS:
         setattr(directive, name, getattr(data, name))
     directive.search_key = directive_search_key(directive)
@@ -110,7 +112,11 @@ def _ensure_number_free(number: str, own_id: int | None) -> None:
 def _ensure_no_task_completed_before(directive: Directive, issued_on: dt.date) -> None:
     """A directive cannot be dated after the completion of one of its tasks."""
     clash = db.session.scalar(
-        select(Task.id).where(Task.directive_id == directive.id, Task.completed_on < issued_on).limit(1)
+        select(Task.id)
+        .where(Task.directive_id == directive.id, Task.completed_on < issued_on)
+        .limit(1)
     )
     if clash:
-        raise InvalidInput("A task of this directive was completed before that date.", field="issued_on")
+        raise InvalidInput(
+            "A task of this directive was completed before that date.", field="issued_on"
+        )

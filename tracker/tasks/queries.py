@@ -78,7 +78,9 @@ def _conditions(spec: TaskFilter) -> list:
         conditions.append(Task.due_date >= spec.due_from)
     if spec.due_to:
         conditions.append(Task.due_date <= spec.due_to)
-    conditions.extend(Task.search_key.contains(t, autoescape=True) for t in search_terms(spec.q or ""))
+    conditions.extend(
+        Task.search_key.contains(t, autoescape=True) for t in search_terms(spec.q or "")
+    )
     return conditions
 
 

@@ -94,8 +94,12 @@ def check_version(task: Task, expected_version: int | None) -> None:
 def _change_deadline(task: Task, directive: Directive, changes: dict) -> None:
     """Correct the assigned deadline; an edit moves the original due date too."""
     kind = DeadlineKind(changes.get("deadline_kind", task.deadline_kind))
-    due = changes["due_date"] if "due_date" in changes else task.due_date
-    if "deadline_kind" in changes and kind.value != task.deadline_kind and "due_date" not in changes:
+    due = changes.get("due_date", task.due_date)
+    if (
+        "deadline_kind" in changes
+        and kind.value != task.deadline_kind
+        and "due_date" not in changes
+    ):
         due = None if kind in (DeadlineKind.REGULAR, DeadlineKind.NONE) else task.due_date
     text = changes.get("deadline_text")
     _set_deadline(task, directive, kind, due, text)
@@ -115,7 +119,7 @@ def _set_deadline(
 
 
 def _assign_agencies(task: Task, directive: Directive, lead: str, others: Sequence[str]) -> None:
-    """Set the lead and co-ordinating agencies, checking they existed when the directive was issued."""
+    """Set lead and co-ordinating agencies, checking they existed when the directive was issued."""
     (lead_agency,) = resolve_codes([lead], "lead_agency")
     coordinators = resolve_codes(others, "coordinating_agencies")
     if lead_agency in coordinators:

@@ -21,7 +21,7 @@ class Timeliness(StrEnum):
 
 
 def timeliness_of(task: Task, as_of: dt.date) -> Timeliness | None:
-    """Return the task's bucket as of the end of a day; None if it did not exist then or was withdrawn."""
+    """Return the task's bucket at the end of a day; None if it did not exist or was withdrawn."""
     if task.created_on > as_of or (task.cancelled_on is not None and task.cancelled_on <= as_of):
         return None
     if task.due_date is None:

@@ -14,11 +14,13 @@ from tracker.errors import AuthenticationFailed, Conflict, InvalidInput, NotFoun
 from tracker.extensions import db
 from tracker.users.models import ApiToken, Role, User
 
-TOKEN_PREFIX = "dt_"
+TOKEN_PREFIX = "dt_"  # noqa: S105  (a public marker, not a secret)
 LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
 
 
-def create_user(email: str, role: str, agency_code: str | None, name: str, now: dt.datetime) -> User:
+def create_user(
+    email: str, role: str, agency_code: str | None, name: str, now: dt.datetime
+) -> User:
     """Create a user; an agency user must name its agency, others must not."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Run the service for a newcomer: SQLite under instance/, registry and demo data, API and scheduler.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+FLASK=".venv/bin/flask --app wsgi"
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-5000}
+
+$FLASK db upgrade
+$FLASK tracker demo
+token=$($FLASK tracker demo-token | tail -n 1)
+
+$FLASK tracker scheduler &
+scheduler=$!
+trap 'kill "$scheduler" 2>/dev/null || true' EXIT INT TERM
+
+cat <<MSG
+
+  Directive Tracker is running on SQLite (instance/tracker.db).
+    API:      http://$HOST:$PORT/api/v1
+    Docs:     http://$HOST:$PORT/api/v1/docs
+    Token of the demo Government Office user (office@demo.vpcp.gov.vn):
+      $token
+    Try:      curl -H "Authorization: Bearer $token" "http://$HOST:$PORT/api/v1/tasks?timeliness=open_overdue"
+  The scheduler runs as its own process (pid $scheduler). Stop both with Ctrl-C.
+
+MSG
+.venv/bin/gunicorn --bind "$HOST:$PORT" --workers 2 --access-logfile - wsgi:app
