@@ -11,7 +11,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
-from api import agencies, directives, errors, tasks, transactions
+from api import agencies, directives, errors, extensions, reports, tasks, transactions
 from api.docs import STATIC_URL, docs_static
 from api.schemas.common import ErrorSchema
 from jobs.cli import register_job_commands
@@ -24,7 +24,7 @@ from tracker.models import __all__ as _all_models  # noqa: F401  (registers ever
 
 API_PREFIX = "/api/v1"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RESOURCE_BLUEPRINTS = (agencies.blp, directives.blp, tasks.blp)
+RESOURCE_BLUEPRINTS = (agencies.blp, directives.blp, tasks.blp, reports.blp, extensions.blp)
 
 
 class TrackerApi(Api):
@@ -67,7 +67,6 @@ def register_settings(app: Flask, settings: Settings, config: Mapping[str, Any] 
         TESTING=bool((config or {}).get("TESTING", False)),
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
-        SQLALCHEMY_SESSION_OPTIONS={"expire_on_commit": False},
         SQLALCHEMY_ECHO=settings.sql_echo,
         MAX_CONTENT_LENGTH=1024 * 1024,
         API_TITLE="Directive Tracker",

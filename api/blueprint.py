@@ -12,6 +12,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from api.auth import require_user
+from api.idempotency import remember_response, replay_or_claim
 
 
 class StrictParser(FlaskParser):
@@ -46,6 +47,8 @@ class ApiBlueprint(Blueprint):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.before_request(require_user)
+        self.before_request(replay_or_claim)
+        self.after_request(remember_response)
 
     def errors(self, *codes: int):
         """Document the error responses a view can give, all in the one error shape."""

@@ -1,8 +1,7 @@
-"""Task endpoints."""
+"""Task endpoints: create (one lead or a group), list, read, edit, withdraw, history."""
 
 from __future__ import annotations
 
-from flask import request
 from flask.views import MethodView
 
 from api.blueprint import ApiBlueprint, current_user
@@ -13,46 +12,26 @@ from api.schemas.tasks import (
     TaskSchema,
     TaskUpdateSchema,
 )
+from api.schemas.workflow import CancelSchema, HistorySchema
+from api.task_access import (
+    ETAG_HEADER,
+    IF_MATCH,
+    expected_version,
+    presented,
+    task_response,
+    visible_task,
+)
+from tracker.audit.service import task_history
 from tracker.clock import current_clock
-from tracker.permissions import authorize_manage_tasks, authorize_view_task
+from tracker.permissions import authorize_cancel, authorize_manage_tasks
 from tracker.tasks import queries, service
-from tracker.tasks.models import Task
-from tracker.tasks.timeliness import annotate_timeliness
+from tracker.tasks.groups import create_group_task
+from tracker.tasks.timeliness import Basis, annotate_timeliness
+from tracker.workflow.withdrawal import cancel_task
 
 blp = ApiBlueprint(
     "tasks", __name__, url_prefix="/tasks", description="Tasks assigned by directives."
 )
-ETAG_HEADER = {
-    "ETag": {
-        "description": "Current version; send it back in If-Match.",
-        "schema": {"type": "string"},
-    }
-}
-
-
-def etag_of(task: Task) -> str:
-    """Return the strong ETag of a task's current version."""
-    return f'"{task.version}"'
-
-
-def expected_version() -> int | None:
-    """Return the version named by If-Match, None if absent, -1 if it names none we have."""
-    if not request.if_match:
-        return None
-    if request.if_match.star_tag:
-        return None
-    for tag in request.if_match.as_set():
-        if tag.isdigit() and len(tag) < 12:
-            return int(tag)
-    return -1
-
-
-def visible_task(task_id: int) -> Task:
-    """Load a task the current user may see, with its timeliness as of today."""
-    task = service.get_task(task_id)
-    authorize_view_task(current_user(), task, {a.id for a in task.coordinating_agencies})
-    annotate_timeliness([task], current_clock().today())
-    return task
 
 
 @blp.route("")
@@ -70,19 +49,21 @@ class Tasks(MethodView):
         args["status"] = tuple(args.get("status") or ())
         spec = queries.TaskFilter(**args)
         items, total = queries.list_tasks(current_user(), spec, page, size)
-        annotate_timeliness(items, spec.as_of or current_clock().today())
+        presented(items)
+        if spec.as_of or spec.basis is not Basis.EFFECTIVE:
+            annotate_timeliness(items, spec.as_of or current_clock().today(), spec.basis)
         return {"items": items, "total": total, "page": page, "page_size": size}
 
     @blp.arguments(TaskCreateSchema)
     @blp.response(201, TaskSchema, headers=ETAG_HEADER)
     @blp.errors(403, 422)
     def post(self, data):
-        """Create a task (office, admin)."""
+        """Create a task for a lead agency, or a group task (a child per member); office, admin."""
         authorize_manage_tasks(current_user())
         clock = current_clock()
-        task = service.create_task(service.TaskInput(**data), clock.now(), clock.today())
-        annotate_timeliness([task], clock.today())
-        return task, {"ETag": etag_of(task)}
+        spec = service.TaskInput(**data)
+        create = create_group_task if spec.group is not None else service.create_task
+        return task_response(create(spec, current_user(), clock.now(), clock.today()))
 
 
 @blp.route("/<id:task_id>")
@@ -93,16 +74,48 @@ class TaskById(MethodView):
     @blp.errors(404)
     def get(self, task_id):
         """Get a task; the ETag header carries its version."""
-        task = visible_task(task_id)
-        return task, {"ETag": etag_of(task)}
+        return task_response(visible_task(task_id))
 
     @blp.arguments(TaskUpdateSchema)
+    @blp.doc(parameters=[IF_MATCH])
     @blp.response(200, TaskSchema, headers=ETAG_HEADER)
     @blp.errors(403, 404, 409, 412, 422)
     def patch(self, changes, task_id):
         """Change an open task (office, admin); send If-Match to avoid lost updates."""
         authorize_manage_tasks(current_user())
-        task = visible_task(task_id)
-        task = service.update_task(task, changes, expected_version(), current_clock().now())
-        annotate_timeliness([task], current_clock().today())
-        return task, {"ETag": etag_of(task)}
+        task = visible_task(task_id, for_update=True)
+        now = current_clock().now()
+        return task_response(
+            service.update_task(task, changes, expected_version(), current_user(), now)
+        )
+
+
+@blp.route("/<id:task_id>/cancel")
+class TaskCancel(MethodView):
+    """Withdrawal."""
+
+    @blp.arguments(CancelSchema)
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.response(200, TaskSchema, headers=ETAG_HEADER)
+    @blp.errors(403, 404, 409, 412, 422)
+    def post(self, data, task_id):
+        """Withdraw an open task with a reason (office, admin); a group withdraws its children."""
+        authorize_cancel(current_user())
+        task = visible_task(task_id, for_update=True)
+        clock = current_clock()
+        cancel_task(
+            task, data["reason"], current_user(), expected_version(), clock.now(), clock.today()
+        )
+        return task_response(task)
+
+
+@blp.route("/<id:task_id>/history")
+class TaskHistory(MethodView):
+    """The audit log of a task."""
+
+    @blp.response(200, HistorySchema)
+    @blp.errors(404)
+    def get(self, task_id):
+        """Every change of the task, its reports and extensions: who, when, before -> after."""
+        visible_task(task_id)
+        return {"items": task_history(task_id)}

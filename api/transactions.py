@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.errors import handle_integrity_error, handle_operational_error, handle_stale_data
-from tracker.db import set_write_intent
+from tracker.db import reset_write_intent, set_write_intent
 from tracker.extensions import db
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -34,7 +34,18 @@ def commit_unit_of_work(response: Response) -> Response:
     return response
 
 
+def end_unit_of_work(_error: BaseException | None = None) -> None:
+    """Forget the request's write intent, so that it does not leak into later work on the thread."""
+    token = g.pop("write_intent_token", None)
+    if token is not None:
+        try:
+            reset_write_intent(token)
+        except ValueError:  # set in another context (not the case under WSGI): just clear it
+            set_write_intent(False)
+
+
 def register_unit_of_work(app: Flask) -> None:
     """Install the request hooks."""
     app.before_request(begin_unit_of_work)
     app.after_request(commit_unit_of_work)
+    app.teardown_request(end_unit_of_work)

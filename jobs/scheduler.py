@@ -13,19 +13,14 @@ from jobs.runner import run_job
 
 log = logging.getLogger(__name__)
 MISFIRE_GRACE_SECONDS = 300
+# One run at a time; missed runs collapse into one; a run late by up to the grace time still runs.
+JOB_OPTIONS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_SECONDS}
 
 
 def build_scheduler(app: Flask, jobs=JOBS) -> BlockingScheduler:
     """Return a scheduler with every job registered under its stable id."""
     settings = app.extensions["tracker.settings"]
-    scheduler = BlockingScheduler(
-        timezone=settings.zone,
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
-        },
-    )
+    scheduler = BlockingScheduler(timezone=settings.zone, job_defaults=JOB_OPTIONS)
     for spec in jobs:
         scheduler.add_job(
             run_job,
@@ -34,5 +29,8 @@ def build_scheduler(app: Flask, jobs=JOBS) -> BlockingScheduler:
             id=spec.id,
             name=spec.id,
             replace_existing=True,
+            # Explicit on each job (not only as scheduler defaults, which APScheduler applies
+            # only at start), so the job carries them from the moment it is declared.
+            **JOB_OPTIONS,
         )
     return scheduler

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import flask_migrate
 import psycopg
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import delete, make_url
 
 from api.app import create_app
@@ -95,9 +97,23 @@ def _empty_tables() -> None:
     db.session.commit()
 
 
+class FreshSessionClient(FlaskClient):
+    """A test client whose requests see the database as a new request would.
+
+    Requests run in the test's app context and so share its session; expiring it first
+    stops objects loaded earlier (or changed by other connections) from looking current.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.expire_all()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app, db_session):
     """A test client over the emptied database."""
+    app.test_client_class = FreshSessionClient
     return app.test_client()
 
 

@@ -46,7 +46,7 @@ class Factories:
             "deadline_kind": DeadlineKind.DATE,
             "due_date": dt.date(2026, 6, 30),
         } | overrides
-        task = create_task(TaskInput(**fields), clock.now(), created_on)
+        task = create_task(TaskInput(**fields), None, clock.now(), created_on)
         self.session.commit()
         return task
 

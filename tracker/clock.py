@@ -31,8 +31,8 @@ class FixedClock(SystemClock):
         self.at = at
 
     def now(self) -> dt.datetime:
-        """Return the set time."""
-        return self.at
+        """Return the set time, in UTC like the real clock (it may have been set in local time)."""
+        return self.at.astimezone(dt.UTC)
 
     def set_today(self, day: dt.date, hour: int = 9) -> None:
         """Move to a local hour of a calendar day."""

@@ -73,6 +73,11 @@ def set_write_intent(value: bool) -> contextvars.Token:
     return _write_intent.set(value)
 
 
+def reset_write_intent(token: contextvars.Token) -> None:
+    """Restore the write intent that a `set_write_intent` call replaced."""
+    _write_intent.reset(token)
+
+
 def configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for units of work that write."""
 

@@ -5,5 +5,6 @@ from flask_sqlalchemy import SQLAlchemy
 
 from tracker.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# Flask-SQLAlchemy 3 takes session options here (an app config key for them is ignored).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()

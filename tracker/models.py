@@ -1,8 +1,22 @@
 """Every model, imported in one place so that metadata (and Alembic) sees them all."""
 
 from tracker.agencies.models import Agency
+from tracker.audit.models import AuditEntry
 from tracker.directives.models import Directive
+from tracker.idempotency.models import IdempotencyKey
 from tracker.tasks.models import Task, task_coordinators
 from tracker.users.models import ApiToken, User
+from tracker.workflow.models import Extension, Report
 
-__all__ = ["Agency", "ApiToken", "Directive", "Task", "User", "task_coordinators"]
+__all__ = [
+    "Agency",
+    "ApiToken",
+    "AuditEntry",
+    "Directive",
+    "Extension",
+    "IdempotencyKey",
+    "Report",
+    "Task",
+    "User",
+    "task_coordinators",
+]

@@ -8,6 +8,7 @@ from tracker.agencies.service import lineage_ids
 from tracker.errors import NotFound, PermissionDenied
 from tracker.tasks.models import Task, task_coordinators
 from tracker.users.models import Role, User
+from tracker.workflow.models import ReportKind
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.OFFICE})
 
@@ -17,29 +18,81 @@ def is_staff(user: User) -> bool:
     return user.role in STAFF_ROLES
 
 
+def _require_staff(user: User, doing: str) -> None:
+    """Refuse anyone but office and admin."""
+    if not is_staff(user):
+        raise PermissionDenied(f"Only Government Office staff may {doing}.")
+
+
 def authorize_manage_directives(user: User) -> None:
     """Creating, editing and deleting directives is for office and admin."""
-    if not is_staff(user):
-        raise PermissionDenied("Only Government Office staff may change directives.")
+    _require_staff(user, "change directives")
 
 
 def authorize_manage_tasks(user: User) -> None:
     """Creating and editing tasks is for office and admin."""
-    if not is_staff(user):
-        raise PermissionDenied("Only Government Office staff may create or edit tasks.")
+    _require_staff(user, "create or edit tasks")
+
+
+def authorize_review(user: User) -> None:
+    """Accepting or returning a completion report is for office and admin."""
+    _require_staff(user, "review reports")
+
+
+def authorize_decide_extension(user: User) -> None:
+    """Approving or rejecting an extension is for office and admin."""
+    _require_staff(user, "decide on extensions")
+
+
+def authorize_cancel(user: User) -> None:
+    """Withdrawing a task is for office and admin."""
+    _require_staff(user, "withdraw tasks")
+
+
+def authorize_manage_users(user: User) -> None:
+    """Managing users and tokens is for administrators."""
+    if user.role != Role.ADMIN:
+        raise PermissionDenied("Only administrators may manage users and tokens.")
 
 
 def authorize_view_task(user: User, task: Task, coordinator_ids: set[int]) -> None:
-    """An agency user sees only tasks its agency leads or co-ordinates; others are not disclosed."""
-    if user.role != Role.AGENCY:
-        return
-    own = lineage_ids(user.agency_id)
-    if task.lead_agency_id not in own and not (own & coordinator_ids):
+    """Agencies see the tasks they are involved in; viewers see all but confidential ones."""
+    if user.role == Role.VIEWER and task.confidential:
         raise NotFound(f"Task {task.id} not found.")
+    if user.role == Role.AGENCY and not _involved(user, task, coordinator_ids):
+        raise NotFound(f"Task {task.id} not found.")
+
+
+def authorize_report(user: User, task: Task, kind: str, coordinator_ids: set[int]) -> None:
+    """The lead agency reports progress and completion; co-ordinating agencies contribute."""
+    authorize_view_task(user, task, coordinator_ids)
+    if user.role != Role.AGENCY:
+        raise PermissionDenied("Reports are posted by the agencies assigned to the task.")
+    own = lineage_ids(user.agency_id)
+    if kind == ReportKind.CONTRIBUTION:
+        if not own & coordinator_ids:
+            raise PermissionDenied("Only co-ordinating agencies post contributions.")
+    elif task.lead_agency_id not in own:
+        raise PermissionDenied("Only the lead agency reports progress or completion.")
+
+
+def authorize_request_extension(user: User, task: Task, coordinator_ids: set[int]) -> None:
+    """Only the lead agency asks for more time."""
+    authorize_view_task(user, task, coordinator_ids)
+    if user.role != Role.AGENCY or task.lead_agency_id not in lineage_ids(user.agency_id):
+        raise PermissionDenied("Only the lead agency may request an extension.")
+
+
+def _involved(user: User, task: Task, coordinator_ids: set[int]) -> bool:
+    """Return whether the user's agency (or one merged into it) leads or co-ordinates the task."""
+    own = lineage_ids(user.agency_id)
+    return task.lead_agency_id in own or bool(own & coordinator_ids)
 
 
 def visible_tasks(user: User) -> ColumnElement[bool]:
     """SQL condition for the tasks a user may list."""
+    if user.role == Role.VIEWER:
+        return Task.confidential.is_(False)
     if user.role != Role.AGENCY:
         return true()
     own = lineage_ids(user.agency_id)
@@ -54,9 +107,3 @@ def involving_coordinator(agency_ids: set[int]) -> ColumnElement[bool]:
             task_coordinators.c.agency_id.in_(agency_ids),
         )
     )
-
-
-def authorize_manage_users(user: User) -> None:
-    """Managing users and tokens is for administrators."""
-    if user.role != Role.ADMIN:
-        raise PermissionDenied("Only administrators may manage users and tokens.")

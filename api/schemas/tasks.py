@@ -1,10 +1,11 @@
 """Task schemas: separate input and output."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
 from webargs.fields import DelimitedList
 
 from api.schemas.agencies import AgencyRefSchema
 from api.schemas.common import (
+    CODE_PATTERN,
     AgencyCode,
     BoundedInt,
     CalendarDate,
@@ -16,9 +17,10 @@ from api.schemas.common import (
     page_of,
 )
 from tracker.deadlines import DeadlineKind
+from tracker.tasks.groups import GROUP_KINDS, MAX_GROUP_SIZE
 from tracker.tasks.models import Priority, TaskStatus
 from tracker.tasks.queries import SORTS
-from tracker.tasks.timeliness import Timeliness
+from tracker.tasks.timeliness import Basis, Timeliness
 
 DEADLINE_KINDS = [kind.value for kind in DeadlineKind]
 PRIORITIES = [p.value for p in Priority]
@@ -32,6 +34,28 @@ def _coordinators(**kwargs) -> fields.List:
     return fields.List(AgencyCode(), validate=validate.Length(max=MAX_COORDINATORS), **kwargs)
 
 
+class GroupField(fields.Field):
+    """`all_ministries`, `all_provinces`, or a list of agency codes."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_none", True)
+        kwargs["metadata"] = {
+            "oneOf": [
+                {"type": "string", "enum": list(GROUP_KINDS)},
+                {"type": "array", "items": {"type": "string", "pattern": CODE_PATTERN.pattern}},
+            ],
+            "description": "Create one child task per member instead of one lead agency.",
+        }
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and value in GROUP_KINDS:
+            return value
+        if isinstance(value, list) and 0 < len(value) <= MAX_GROUP_SIZE:
+            return tuple(AgencyCode().deserialize(code) for code in value)
+        raise ValidationError(f"Use {' or '.join(GROUP_KINDS)}, or a list of agency codes.")
+
+
 class TaskCreateSchema(StrictSchema):
     """What a client sends to create a task."""
 
@@ -39,7 +63,8 @@ class TaskCreateSchema(StrictSchema):
     clause = Text(32, allow_none=True, load_default=None, metadata={"example": "3.1"})
     title = Text(500, min_length=1, required=True)
     description = Text(20_000, load_default="")
-    lead_agency = AgencyCode(required=True)
+    lead_agency = AgencyCode(load_default=None, metadata={"description": "Give this or `group`."})
+    group = GroupField(load_default=None)
     coordinating_agencies = _coordinators(load_default=list)
     deadline_kind = fields.Enum(DeadlineKind, by_value=True, required=True)
     due_date = CalendarDate(allow_none=True, load_default=None)
@@ -74,7 +99,10 @@ class TaskSchema(OutSchema):
     clause = fields.String(allow_none=True)
     title = fields.String(required=True)
     description = fields.String(required=True)
-    lead_agency = fields.Nested(AgencyRefSchema, required=True)
+    lead_agency = fields.Nested(AgencyRefSchema, allow_none=True)
+    group = fields.String(attribute="group_kind", allow_none=True)
+    children_count = fields.Integer(allow_none=True)
+    children_by_status = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
     coordinating_agencies = fields.List(fields.Nested(AgencyRefSchema), required=True)
     deadline_kind = fields.String(required=True, validate=validate.OneOf(DEADLINE_KINDS))
     deadline_text = fields.String(required=True)
@@ -85,6 +113,7 @@ class TaskSchema(OutSchema):
     priority = fields.String(required=True)
     confidential = fields.Boolean(required=True)
     completed_on = fields.Date(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
     version = fields.Integer(required=True)
@@ -106,6 +135,12 @@ class TaskListArgs(PageArgs):
     timeliness = fields.Enum(Timeliness, by_value=True)
     as_of = CalendarDate(
         metadata={"description": "Day the timeliness is computed for; default today."}
+    )
+    basis = fields.Enum(
+        Basis,
+        by_value=True,
+        load_default=Basis.EFFECTIVE,
+        metadata={"description": "Measure against the effective or the original due date."},
     )
     due_from = CalendarDate()
     due_to = CalendarDate()

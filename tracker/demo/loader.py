@@ -32,7 +32,7 @@ def load_demo(now: dt.datetime, today: dt.date) -> Directive | None:
     fields["issued_on"] = dt.date.fromisoformat(fields["issued_on"])
     directive = create_directive(DirectiveInput(**fields), None, now)
     for item in document["tasks"]:
-        create_task(_task_input(directive.id, item), now, min(today, fields["issued_on"]))
+        create_task(_task_input(directive.id, item), None, now, min(today, fields["issued_on"]))
     return directive
 
 

@@ -64,7 +64,8 @@ class Task(db.Model):
     clause: Mapped[str | None] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
-    lead_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    group_kind: Mapped[str | None] = mapped_column(String(24))
     deadline_kind: Mapped[str] = mapped_column(String(16))
     deadline_text: Mapped[str] = mapped_column(String(200), default="")
     due_date: Mapped[dt.date | None]
@@ -75,6 +76,8 @@ class Task(db.Model):
     completed_on: Mapped[dt.date | None]
     accepted_on: Mapped[dt.date | None]
     cancelled_on: Mapped[dt.date | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    extended_on: Mapped[dt.date | None]
     created_on: Mapped[dt.date]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -82,15 +85,28 @@ class Task(db.Model):
     search_key: Mapped[str] = mapped_column(Text, default="")
 
     directive: Mapped[Directive] = relationship(lazy="raise")
-    lead_agency: Mapped[Agency] = relationship(lazy="raise")
+    lead_agency: Mapped[Agency | None] = relationship(lazy="joined", innerjoin=False)
     coordinating_agencies: Mapped[list[Agency]] = relationship(
-        secondary=task_coordinators, lazy="raise", order_by=Agency.code
+        secondary=task_coordinators, lazy="selectin", order_by=Agency.code
     )
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
-    # Derived as of a day for display; never stored.
+    # Derived for display, never stored: timeliness as of a day, and a group parent's children.
     timeliness = None
+    children_by_status = None
+
+    @property
+    def is_group_parent(self) -> bool:
+        """Return whether this task only groups per-agency child tasks."""
+        return self.group_kind is not None
+
+    @property
+    def children_count(self) -> int | None:
+        """Return how many child tasks a group parent has (None for other tasks)."""
+        if self.children_by_status is None:
+            return None
+        return sum(self.children_by_status.values())
 
     def __repr__(self) -> str:
         return f"<Task {self.id} {self.status}>"

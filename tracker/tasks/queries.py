@@ -13,7 +13,7 @@ from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.permissions import involving_coordinator, visible_tasks
 from tracker.tasks.models import Task
-from tracker.tasks.timeliness import Timeliness, timeliness_condition
+from tracker.tasks.timeliness import Basis, Timeliness, timeliness_condition
 from tracker.text import search_terms
 from tracker.users.models import User
 
@@ -40,6 +40,7 @@ class TaskFilter:
     status: tuple[str, ...] = ()
     timeliness: Timeliness | None = None
     as_of: dt.date | None = None
+    basis: Basis = Basis.EFFECTIVE
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     q: str | None = None
@@ -71,7 +72,7 @@ def _conditions(spec: TaskFilter) -> list:
     if spec.status:
         conditions.append(Task.status.in_(spec.status))
     if spec.timeliness:
-        conditions.append(timeliness_condition(spec.timeliness, spec.as_of))
+        conditions.append(timeliness_condition(spec.timeliness, spec.as_of, spec.basis))
     elif spec.as_of:
         conditions.append(Task.created_on <= spec.as_of)
     if spec.due_from:

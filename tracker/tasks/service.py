@@ -1,4 +1,4 @@
-"""Task operations: create and edit. They flush; the caller commits."""
+"""Task operations: create, edit, load. They flush and write the audit log; the caller commits."""
 
 from __future__ import annotations
 
@@ -11,22 +11,25 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.agencies.models import Agency
 from tracker.agencies.service import resolve_codes
+from tracker.audit.service import record_task, task_snapshot
 from tracker.deadlines import DeadlineKind, describe, normalise_due_date
 from tracker.directives.models import Directive
 from tracker.errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
 from tracker.extensions import db
 from tracker.tasks.models import OPEN_STATUSES, Task
 from tracker.text import fold
+from tracker.users.models import User
 
 
 @dataclasses.dataclass(frozen=True)
 class TaskInput:
-    """The fields a client sets when creating a task."""
+    """The fields a client sets when creating a task (a lead agency or a group, not both)."""
 
     directive_id: int
     title: str
-    lead_agency: str
     deadline_kind: DeadlineKind
+    lead_agency: str | None = None
+    group: str | tuple[str, ...] | None = None
     due_date: dt.date | None = None
     deadline_text: str | None = None
     clause: str | None = None
@@ -42,24 +45,43 @@ AGENCY_FIELDS = ("lead_agency", "coordinating_agencies")
 EDITABLE_FIELDS = PLAIN_FIELDS + DEADLINE_FIELDS + AGENCY_FIELDS
 
 
-def create_task(data: TaskInput, now: dt.datetime, today: dt.date) -> Task:
-    """Create a task on a directive for a lead agency."""
-    directive = db.session.get(Directive, data.directive_id)
-    if directive is None:
-        raise InvalidInput(f"Directive {data.directive_id} does not exist.", field="directive_id")
-    task = Task(directive_id=directive.id, created_on=today, created_at=now, updated_at=now)
-    for name in PLAIN_FIELDS:
-        setattr(task, name, getattr(data, name))
-    _assign_agencies(task, directive, data.lead_agency, data.coordinating_agencies)
-    _set_deadline(task, directive, data.deadline_kind, data.due_date, data.deadline_text)
-    task.original_due_date = task.due_date
-    task.search_key = task_search_key(task)
+def create_task(data: TaskInput, actor: User | None, now: dt.datetime, today: dt.date) -> Task:
+    """Create a task on a directive for one lead agency."""
+    if (data.lead_agency is None) == (data.group is None):
+        raise InvalidInput("Give either lead_agency or group.", field="lead_agency")
+    if data.group is not None:
+        raise InvalidInput("Group tasks are created with create_group_task.", field="group")
+    directive = directive_for(data.directive_id)
+    task = new_task(data, directive, now, today)
+    assign_agencies(task, directive, data.lead_agency, data.coordinating_agencies)
     db.session.add(task)
     db.session.flush()
+    record_task("created", task, {}, actor, now)
     return task
 
 
-def update_task(task: Task, changes: dict, expected_version: int | None, now: dt.datetime) -> Task:
+def directive_for(directive_id: int) -> Directive:
+    """Return the directive a new task belongs to, or refuse the field."""
+    directive = db.session.get(Directive, directive_id)
+    if directive is None:
+        raise InvalidInput(f"Directive {directive_id} does not exist.", field="directive_id")
+    return directive
+
+
+def new_task(data: TaskInput, directive: Directive, now: dt.datetime, today: dt.date) -> Task:
+    """Build a task's common fields (no agencies yet)."""
+    task = Task(directive_id=directive.id, created_on=today, created_at=now, updated_at=now)
+    for name in PLAIN_FIELDS:
+        setattr(task, name, getattr(data, name))
+    set_deadline(task, directive, data.deadline_kind, data.due_date, data.deadline_text)
+    task.original_due_date = task.due_date
+    task.search_key = task_search_key(task)
+    return task
+
+
+def update_task(
+    task: Task, changes: dict, expected_version: int | None, actor: User | None, now: dt.datetime
+) -> Task:
     """Apply validated changes to an open task, refusing a stale version."""
     check_version(task, expected_version)
     if task.status not in OPEN_STATUSES:
@@ -67,19 +89,19 @@ def update_task(task: Task, changes: dict, expected_version: int | None, now: dt
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Fields cannot be changed: {', '.join(sorted(unknown))}.")
+    before = task_snapshot(task)
     directive = db.session.get(Directive, task.directive_id)
     for name in PLAIN_FIELDS:
         if name in changes:
             setattr(task, name, changes[name])
     if any(name in changes for name in AGENCY_FIELDS):
-        lead = changes.get("lead_agency", task.lead_agency.code)
-        others = changes.get("coordinating_agencies", [a.code for a in task.coordinating_agencies])
-        _assign_agencies(task, directive, lead, others)
+        _change_agencies(task, directive, changes)
     if any(name in changes for name in DEADLINE_FIELDS):
         _change_deadline(task, directive, changes)
     task.search_key = task_search_key(task)
     task.updated_at = now
     db.session.flush()
+    record_task("updated", task, before, actor, now)
     return task
 
 
@@ -91,8 +113,21 @@ def check_version(task: Task, expected_version: int | None) -> None:
         )
 
 
+def _change_agencies(task: Task, directive: Directive, changes: dict) -> None:
+    """Reassign a task's agencies; a group parent has none of its own."""
+    if task.is_group_parent:
+        raise InvalidInput(
+            "A group task's agencies are those of its child tasks.", field="lead_agency"
+        )
+    lead = changes.get("lead_agency", task.lead_agency.code)
+    others = changes.get("coordinating_agencies", [a.code for a in task.coordinating_agencies])
+    assign_agencies(task, directive, lead, others)
+
+
 def _change_deadline(task: Task, directive: Directive, changes: dict) -> None:
     """Correct the assigned deadline; an edit moves the original due date too."""
+    if task.extended_on is not None:
+        raise InvalidTransition("The deadline of an extended task changes only by extension.")
     kind = DeadlineKind(changes.get("deadline_kind", task.deadline_kind))
     due = changes.get("due_date", task.due_date)
     if (
@@ -101,15 +136,15 @@ def _change_deadline(task: Task, directive: Directive, changes: dict) -> None:
         and "due_date" not in changes
     ):
         due = None if kind in (DeadlineKind.REGULAR, DeadlineKind.NONE) else task.due_date
-    text = changes.get("deadline_text")
-    _set_deadline(task, directive, kind, due, text)
+    set_deadline(task, directive, kind, due, changes.get("deadline_text"))
     task.original_due_date = task.due_date
 
 
-def _set_deadline(
+def set_deadline(
     task: Task, directive: Directive, kind: DeadlineKind, due: dt.date | None, text: str | None
 ) -> None:
     """Normalise and check a deadline against its directive."""
+    kind = DeadlineKind(kind)
     normalised = normalise_due_date(kind, due)
     if normalised is not None and normalised < directive.issued_on:
         raise InvalidInput("The due date is before the directive was issued.", field="due_date")
@@ -118,7 +153,7 @@ def _set_deadline(
     task.deadline_text = text or describe(kind, normalised)
 
 
-def _assign_agencies(task: Task, directive: Directive, lead: str, others: Sequence[str]) -> None:
+def assign_agencies(task: Task, directive: Directive, lead: str, others: Sequence[str]) -> None:
     """Set lead and co-ordinating agencies, checking they existed when the directive was issued."""
     (lead_agency,) = resolve_codes([lead], "lead_agency")
     coordinators = resolve_codes(others, "coordinating_agencies")
@@ -126,15 +161,14 @@ def _assign_agencies(task: Task, directive: Directive, lead: str, others: Sequen
         raise InvalidInput(
             "The lead agency cannot also co-ordinate.", field="coordinating_agencies"
         )
-    for field, agency in [("lead_agency", lead_agency)] + [
-        ("coordinating_agencies", a) for a in coordinators
-    ]:
-        _ensure_existed(agency, directive.issued_on, field)
+    ensure_existed(lead_agency, directive.issued_on, "lead_agency")
+    for agency in coordinators:
+        ensure_existed(agency, directive.issued_on, "coordinating_agencies")
     task.lead_agency = lead_agency
     task.coordinating_agencies = coordinators
 
 
-def _ensure_existed(agency: Agency, issued_on: dt.date, field: str) -> None:
+def ensure_existed(agency: Agency, issued_on: dt.date, field: str) -> None:
     """Refuse an agency that had been merged away before the directive was issued."""
     if agency.valid_until is not None and agency.valid_until < issued_on:
         successor = agency.successor.code if agency.successor else "its successor"
@@ -150,13 +184,16 @@ def task_search_key(task: Task) -> str:
     return fold(f"{task.title} {task.description}")
 
 
-def get_task(task_id: int) -> Task:
-    """Return a task with its agencies, or raise NotFound."""
-    task = db.session.scalar(
+def get_task(task_id: int, *, for_update: bool = False) -> Task:
+    """Return a task with its agencies (locking its row for a state change), or raise NotFound."""
+    query = (
         select(Task)
         .where(Task.id == task_id)
         .options(joinedload(Task.lead_agency), selectinload(Task.coordinating_agencies))
     )
+    if for_update:
+        query = query.with_for_update(of=Task).execution_options(populate_existing=True)
+    task = db.session.scalar(query)
     if task is None:
         raise NotFound(f"Task {task_id} not found.")
     return task

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, case, false, or_, select
 
+from tracker.extensions import db
 from tracker.tasks.models import Task, TaskStatus
+from tracker.workflow.models import Extension, ExtensionState
 
 
 class Timeliness(StrEnum):
@@ -20,16 +23,27 @@ class Timeliness(StrEnum):
     REGULAR = "regular"
 
 
-def timeliness_of(task: Task, as_of: dt.date) -> Timeliness | None:
-    """Return the task's bucket at the end of a day; None if it did not exist or was withdrawn."""
+class Basis(StrEnum):
+    """Which due date timeliness is measured against."""
+
+    EFFECTIVE = "effective"
+    ORIGINAL = "original"
+
+
+def timeliness_of(task: Task, as_of: dt.date, due: dt.date | None = None) -> Timeliness | None:
+    """Return the task's bucket at the end of a day; None if it did not exist or was withdrawn.
+
+    `due` is the due date that counts (default: the task's effective due date now).
+    """
     if task.created_on > as_of or (task.cancelled_on is not None and task.cancelled_on <= as_of):
         return None
-    if task.due_date is None:
+    due = task.due_date if due is None else due
+    if due is None:
         return Timeliness.REGULAR
     if _done_by(task, as_of):
-        on_time = task.completed_on is not None and task.completed_on <= task.due_date
+        on_time = task.completed_on is not None and task.completed_on <= due
         return Timeliness.DONE_ON_TIME if on_time else Timeliness.DONE_LATE
-    return Timeliness.OPEN_IN_TERM if as_of <= task.due_date else Timeliness.OPEN_OVERDUE
+    return Timeliness.OPEN_IN_TERM if as_of <= due else Timeliness.OPEN_OVERDUE
 
 
 def _done_by(task: Task, as_of: dt.date) -> bool:
@@ -38,6 +52,56 @@ def _done_by(task: Task, as_of: dt.date) -> bool:
         task.status == TaskStatus.COMPLETED
         and task.accepted_on is not None
         and task.accepted_on <= as_of
+    )
+
+
+def annotate_timeliness(tasks: list[Task], as_of: dt.date, basis: Basis = Basis.EFFECTIVE) -> None:
+    """Attach each task's timeliness as of a day, for display (never stored)."""
+    dues = due_dates_as_of(tasks, as_of, basis)
+    for task in tasks:
+        task.timeliness = timeliness_of(task, as_of, dues[task.id])
+
+
+def due_dates_as_of(
+    tasks: Iterable[Task], as_of: dt.date, basis: Basis
+) -> dict[int, dt.date | None]:
+    """Return each task's due date as it stood at the end of a day (one query for extended ones)."""
+    tasks = list(tasks)
+    if basis is Basis.ORIGINAL:
+        return {task.id: task.original_due_date for task in tasks}
+    dues = {task.id: task.due_date for task in tasks}
+    later = {t.id: t for t in tasks if t.extended_on is not None and t.extended_on > as_of}
+    if later:
+        for task_id in later:
+            dues[task_id] = later[task_id].original_due_date
+        rows = db.session.execute(
+            select(Extension.task_id, Extension.requested_due_date)
+            .where(Extension.task_id.in_(later), _approved_by(as_of))
+            .order_by(Extension.decided_on, Extension.id)
+        )
+        dues.update(dict(rows.all()))
+    return dues
+
+
+def _approved_by(as_of: dt.date) -> ColumnElement[bool]:
+    """SQL: an extension approved by the end of the day."""
+    return and_(Extension.state == ExtensionState.APPROVED, Extension.decided_on <= as_of)
+
+
+def due_on(as_of: dt.date, basis: Basis = Basis.EFFECTIVE) -> ColumnElement:
+    """SQL: the due date that counted at the end of a day."""
+    if basis is Basis.ORIGINAL:
+        return Task.original_due_date
+    granted_by_then = (
+        select(Extension.requested_due_date)
+        .where(Extension.task_id == Task.id, _approved_by(as_of))
+        .order_by(Extension.decided_on.desc(), Extension.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return case(
+        (or_(Task.extended_on.is_(None), Task.extended_on <= as_of), Task.due_date),
+        else_=db.func.coalesce(granted_by_then, Task.original_due_date),
     )
 
 
@@ -54,21 +118,18 @@ def done_by(as_of: dt.date) -> ColumnElement[bool]:
     return and_(Task.status == TaskStatus.COMPLETED, Task.accepted_on <= as_of)
 
 
-def timeliness_condition(bucket: Timeliness, as_of: dt.date) -> ColumnElement[bool]:
-    """SQL condition equivalent to `timeliness_of(task, as_of) == bucket`."""
-    dated = Task.due_date.is_not(None)
+def timeliness_condition(
+    bucket: Timeliness, as_of: dt.date, basis: Basis = Basis.EFFECTIVE
+) -> ColumnElement[bool]:
+    """SQL condition equivalent to `timeliness_of(task, as_of, due as of then) == bucket`."""
+    due = due_on(as_of, basis)
+    dated = due.is_not(None)
     conditions = {
-        Timeliness.REGULAR: Task.due_date.is_(None),
-        Timeliness.DONE_ON_TIME: and_(dated, done_by(as_of), Task.completed_on <= Task.due_date),
-        Timeliness.DONE_LATE: and_(dated, done_by(as_of), Task.completed_on > Task.due_date),
-        Timeliness.OPEN_IN_TERM: and_(dated, ~done_by(as_of), Task.due_date >= as_of),
-        Timeliness.OPEN_OVERDUE: and_(dated, ~done_by(as_of), Task.due_date < as_of),
+        Timeliness.REGULAR: due.is_(None),
+        Timeliness.DONE_ON_TIME: and_(dated, done_by(as_of), Task.completed_on <= due),
+        Timeliness.DONE_LATE: and_(dated, done_by(as_of), Task.completed_on > due),
+        Timeliness.OPEN_IN_TERM: and_(dated, ~done_by(as_of), due >= as_of),
+        Timeliness.OPEN_OVERDUE: and_(dated, ~done_by(as_of), due < as_of),
     }
     condition = conditions.get(bucket)
     return false() if condition is None else and_(existing_on(as_of), condition)
-
-
-def annotate_timeliness(tasks, as_of: dt.date) -> None:
-    """Attach each task's timeliness as of a day, for display (never stored)."""
-    for task in tasks:
-        task.timeliness = timeliness_of(task, as_of)

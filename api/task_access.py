@@ -1,0 +1,67 @@
+"""Helpers shared by the task views: loading a visible task, versions, display annotations."""
+
+from __future__ import annotations
+
+from flask import request
+
+from api.blueprint import current_user
+from tracker.clock import current_clock
+from tracker.permissions import authorize_view_task
+from tracker.tasks import service
+from tracker.tasks.groups import annotate_children
+from tracker.tasks.models import Task
+from tracker.tasks.timeliness import annotate_timeliness
+
+ETAG_HEADER = {
+    "ETag": {
+        "description": "Current version; send it back in If-Match.",
+        "schema": {"type": "string"},
+    }
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The task's ETag; the request fails with 412 if the task changed since.",
+}
+
+
+def etag_of(task: Task) -> str:
+    """Return the strong ETag of a task's current version."""
+    return f'"{task.version}"'
+
+
+def expected_version() -> int | None:
+    """Return the version named by If-Match, None if absent, -1 if it names none we have."""
+    if not request.if_match or request.if_match.star_tag:
+        return None
+    for tag in request.if_match.as_set():
+        if tag.isdigit() and len(tag) < 12:
+            return int(tag)
+    return -1
+
+
+def coordinator_ids(task: Task) -> set[int]:
+    """Return the ids of a task's co-ordinating agencies."""
+    return {agency.id for agency in task.coordinating_agencies}
+
+
+def visible_task(task_id: int, *, for_update: bool = False) -> Task:
+    """Load a task the current user may see (locked for a state change if asked)."""
+    task = service.get_task(task_id, for_update=for_update)
+    authorize_view_task(current_user(), task, coordinator_ids(task))
+    return task
+
+
+def presented(tasks: list[Task]) -> list[Task]:
+    """Attach what a task's representation derives: timeliness today, children by status."""
+    annotate_timeliness(tasks, current_clock().today())
+    annotate_children(tasks)
+    return tasks
+
+
+def task_response(task: Task):
+    """Return a task for the response schema, with its ETag header."""
+    presented([task])
+    return task, {"ETag": etag_of(task)}

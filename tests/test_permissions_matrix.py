@@ -1,0 +1,218 @@
+"""Every endpoint walked with every role: the status each must get."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.workflow_helpers import EVIDENCE, extend, report
+
+ROLES = ("anonymous", "admin", "office", "lead", "coordinator", "outsider", "viewer")
+
+
+@dataclasses.dataclass
+class World:
+    """A directive with tasks in the states the endpoints need, and a user per role."""
+
+    headers: dict
+    directive: int
+    empty_directive: int
+    task: int
+    submitted: tuple[int, int]
+    pending: tuple[int, int]
+
+
+@pytest.fixture
+def world(client, make) -> World:
+    directive = make.directive()
+    empty = make.directive()
+    task = make.task(directive, lead_agency="MOF", coordinating_agencies=["MOH"])
+    submitted = make.task(directive, lead_agency="MOF", coordinating_agencies=["MOH"])
+    extended = make.task(directive, lead_agency="MOF", coordinating_agencies=["MOH"])
+    lead = make.auth("agency", "MOF")
+    completion = report(client, lead, submitted.id, "completion").json
+    extension = extend(client, lead, extended.id, "2026-12-31").json
+    headers = {
+        "anonymous": {},
+        "admin": make.auth("admin"),
+        "office": make.auth("office"),
+        "lead": lead,
+        "coordinator": make.auth("agency", "MOH"),
+        "outsider": make.auth("agency", "MOIT"),
+        "viewer": make.auth("viewer"),
+    }
+    return World(
+        headers,
+        directive.id,
+        empty.id,
+        task.id,
+        (submitted.id, completion["id"]),
+        (extended.id, extension["id"]),
+    )
+
+
+def directive_body():
+    return {"number": "900/TB-VPCP", "title": "Thông báo", "issued_on": "2026-02-01"}
+
+
+def task_body(w: World):
+    return {
+        "directive_id": w.directive,
+        "title": "Việc mới",
+        "lead_agency": "MOJ",
+        "deadline_kind": "year",
+        "due_date": "2026-01-31",
+    }
+
+
+READERS = {
+    "admin": 200,
+    "office": 200,
+    "lead": 200,
+    "coordinator": 200,
+    "outsider": 200,
+    "viewer": 200,
+}
+TASK_READERS = READERS | {"outsider": 404}
+STAFF_ONLY = {
+    "admin": 200,
+    "office": 200,
+    "lead": 403,
+    "coordinator": 403,
+    "outsider": 403,
+    "viewer": 403,
+}
+
+
+def created(expect: dict) -> dict:
+    """The same expectations with 201 for success."""
+    return {role: 201 if code == 200 else code for role, code in expect.items()}
+
+
+ENDPOINTS = {
+    "list agencies": (lambda w: ("GET", "/api/v1/agencies", None), READERS),
+    "get agency": (lambda w: ("GET", "/api/v1/agencies/MOF", None), READERS),
+    "list directives": (lambda w: ("GET", "/api/v1/directives", None), READERS),
+    "create directive": (
+        lambda w: ("POST", "/api/v1/directives", directive_body()),
+        created(STAFF_ONLY),
+    ),
+    "get directive": (lambda w: ("GET", f"/api/v1/directives/{w.directive}", None), READERS),
+    "edit directive": (
+        lambda w: ("PATCH", f"/api/v1/directives/{w.directive}", {"title": "Mới"}),
+        STAFF_ONLY,
+    ),
+    "delete directive": (
+        lambda w: ("DELETE", f"/api/v1/directives/{w.empty_directive}", None),
+        STAFF_ONLY | {"admin": 204, "office": 204},
+    ),
+    "list tasks": (lambda w: ("GET", "/api/v1/tasks", None), READERS),
+    "create task": (lambda w: ("POST", "/api/v1/tasks", task_body(w)), created(STAFF_ONLY)),
+    "get task": (lambda w: ("GET", f"/api/v1/tasks/{w.task}", None), TASK_READERS),
+    "edit task": (lambda w: ("PATCH", f"/api/v1/tasks/{w.task}", {"priority": "high"}), STAFF_ONLY),
+    "task history": (lambda w: ("GET", f"/api/v1/tasks/{w.task}/history", None), TASK_READERS),
+    "list reports": (lambda w: ("GET", f"/api/v1/tasks/{w.task}/reports", None), TASK_READERS),
+    "report progress": (
+        lambda w: ("POST", f"/api/v1/tasks/{w.task}/reports", {"kind": "progress", "summary": "x"}),
+        {
+            "admin": 403,
+            "office": 403,
+            "lead": 201,
+            "coordinator": 403,
+            "outsider": 404,
+            "viewer": 403,
+        },
+    ),
+    "report completion": (
+        lambda w: (
+            "POST",
+            f"/api/v1/tasks/{w.task}/reports",
+            {
+                "kind": "completion",
+                "summary": "x",
+                "completed_on": "2026-05-01",
+                "evidence": EVIDENCE,
+            },
+        ),
+        {
+            "admin": 403,
+            "office": 403,
+            "lead": 201,
+            "coordinator": 403,
+            "outsider": 404,
+            "viewer": 403,
+        },
+    ),
+    "report contribution": (
+        lambda w: (
+            "POST",
+            f"/api/v1/tasks/{w.task}/reports",
+            {"kind": "contribution", "summary": "x"},
+        ),
+        {
+            "admin": 403,
+            "office": 403,
+            "lead": 403,
+            "coordinator": 201,
+            "outsider": 404,
+            "viewer": 403,
+        },
+    ),
+    "review report": (
+        lambda w: (
+            "POST",
+            f"/api/v1/tasks/{w.submitted[0]}/reports/{w.submitted[1]}/review",
+            {"decision": "accept"},
+        ),
+        STAFF_ONLY,
+    ),
+    "list extensions": (
+        lambda w: ("GET", f"/api/v1/tasks/{w.task}/extensions", None),
+        TASK_READERS,
+    ),
+    "request extension": (
+        lambda w: (
+            "POST",
+            f"/api/v1/tasks/{w.task}/extensions",
+            {"requested_due_date": "2026-12-31", "reason": "x"},
+        ),
+        {
+            "admin": 403,
+            "office": 403,
+            "lead": 201,
+            "coordinator": 403,
+            "outsider": 404,
+            "viewer": 403,
+        },
+    ),
+    "decide extension": (
+        lambda w: (
+            "POST",
+            f"/api/v1/tasks/{w.pending[0]}/extensions/{w.pending[1]}/decision",
+            {"decision": "approve"},
+        ),
+        STAFF_ONLY,
+    ),
+    "withdraw task": (
+        lambda w: ("POST", f"/api/v1/tasks/{w.task}/cancel", {"reason": "Không còn cần"}),
+        STAFF_ONLY,
+    ),
+}
+CASES = [(name, role) for name in ENDPOINTS for role in ROLES]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_role_gets_the_status_it_must(client, world, endpoint, role):
+    build, expected = ENDPOINTS[endpoint]
+    method, url, body = build(world)
+    response = client.open(url, method=method, json=body, headers=world.headers[role])
+    want = 401 if role == "anonymous" else expected[role]
+    assert response.status_code == want, (response.status_code, response.get_json())
+    if want >= 400:
+        assert response.json["status"] == want and response.json["code"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/openapi.json", "/api/v1/docs"])
+def test_documentation_is_public(client, url):
+    assert client.get(url).status_code == 200
