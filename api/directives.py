@@ -2,6 +2,7 @@
 
 from flask.views import MethodView
 
+from api import examples as ex
 from api.blueprint import ApiBlueprint, current_user
 from api.schemas.directives import (
     DirectiveCreateSchema,
@@ -37,7 +38,7 @@ class Directives(MethodView):
         )
         return {"items": items, "total": total, "page": page, "page_size": size}
 
-    @blp.arguments(DirectiveCreateSchema)
+    @blp.arguments(DirectiveCreateSchema, example=ex.DIRECTIVE_CREATE)
     @blp.response(201, DirectiveDetailSchema)
     @blp.errors(403, 409, 422)
     def post(self, data):

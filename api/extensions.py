@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from api import examples as ex
 from api.blueprint import ApiBlueprint, current_user
 from api.schemas.workflow import (
     ExtensionCreateSchema,
@@ -32,7 +33,7 @@ class TaskExtensions(MethodView):
         visible_task(task_id)
         return {"items": extensions.list_extensions(task_id)}
 
-    @blp.arguments(ExtensionCreateSchema)
+    @blp.arguments(ExtensionCreateSchema, example=ex.EXTENSION)
     @blp.doc(parameters=[IF_MATCH])
     @blp.response(201, ExtensionSchema)
     @blp.errors(403, 404, 409, 412, 422)
@@ -55,7 +56,7 @@ class TaskExtensions(MethodView):
 class ExtensionDecision(MethodView):
     """The Government Office's decision on an extension request."""
 
-    @blp.arguments(ExtensionDecisionSchema)
+    @blp.arguments(ExtensionDecisionSchema, example=ex.DECISION)
     @blp.doc(parameters=[IF_MATCH])
     @blp.response(200, ExtensionSchema)
     @blp.errors(403, 404, 409, 412, 422)

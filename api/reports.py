@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from api import examples as ex
 from api.blueprint import ApiBlueprint, current_user
 from api.schemas.workflow import ReportCreateSchema, ReportListSchema, ReportSchema, ReviewSchema
 from api.task_access import IF_MATCH, coordinator_ids, etag_of, expected_version, visible_task
@@ -30,7 +31,10 @@ class TaskReports(MethodView):
         visible_task(task_id)
         return {"items": reports.list_reports(task_id)}
 
-    @blp.arguments(ReportCreateSchema)
+    @blp.arguments(
+        ReportCreateSchema,
+        examples={"progress": {"value": ex.PROGRESS}, "completion": {"value": ex.COMPLETION}},
+    )
     @blp.doc(parameters=[IF_MATCH])
     @blp.response(201, ReportSchema)
     @blp.errors(403, 404, 409, 412, 422)
@@ -55,7 +59,7 @@ class TaskReports(MethodView):
 class ReportReview(MethodView):
     """The Government Office's review of a completion report."""
 
-    @blp.arguments(ReviewSchema)
+    @blp.arguments(ReviewSchema, example=ex.REVIEW)
     @blp.doc(parameters=[IF_MATCH])
     @blp.response(200, ReportSchema)
     @blp.errors(403, 404, 409, 412, 422)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
+from api import examples as ex
 from api.blueprint import ApiBlueprint, current_user
 from api.schemas.tasks import (
     TaskCreateSchema,
@@ -54,7 +55,13 @@ class Tasks(MethodView):
             annotate_timeliness(items, spec.as_of or current_clock().today(), spec.basis)
         return {"items": items, "total": total, "page": page, "page_size": size}
 
-    @blp.arguments(TaskCreateSchema)
+    @blp.arguments(
+        TaskCreateSchema,
+        examples={
+            "lead agency": {"value": ex.TASK_CREATE},
+            "group": {"value": ex.GROUP_TASK_CREATE},
+        },
+    )
     @blp.response(201, TaskSchema, headers=ETAG_HEADER)
     @blp.errors(403, 422)
     def post(self, data):
@@ -94,7 +101,7 @@ class TaskById(MethodView):
 class TaskCancel(MethodView):
     """Withdrawal."""
 
-    @blp.arguments(CancelSchema)
+    @blp.arguments(CancelSchema, example=ex.CANCEL)
     @blp.doc(parameters=[IF_MATCH])
     @blp.response(200, TaskSchema, headers=ETAG_HEADER)
     @blp.errors(403, 404, 409, 412, 422)
