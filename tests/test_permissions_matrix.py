@@ -194,6 +194,22 @@ ENDPOINTS = {
         ),
         STAFF_ONLY,
     ),
+    "parse notice": (
+        lambda w: (
+            "POST",
+            "/api/v1/directives/parse",
+            {"text": "Bộ Tài chính chủ trì rà soát, trong tháng 9.", "issued_on": "2026-03-18"},
+        ),
+        STAFF_ONLY,
+    ),
+    "bulk create tasks": (
+        lambda w: (
+            "POST",
+            f"/api/v1/directives/{w.directive}/tasks/bulk",
+            {"tasks": [{"title": "T", "lead_agency": "MOJ", "deadline_kind": "regular"}]},
+        ),
+        created(STAFF_ONLY),
+    ),
     "withdraw task": (
         lambda w: ("POST", f"/api/v1/tasks/{w.task}/cancel", {"reason": "Không còn cần"}),
         STAFF_ONLY,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 from flask.cli import AppGroup
 
@@ -11,6 +13,7 @@ from tracker.clock import current_clock
 from tracker.demo.loader import DEMO_OFFICE_EMAIL, ensure_demo_users, load_demo
 from tracker.errors import TrackerError
 from tracker.extensions import db
+from tracker.textimport import parse_directive_text
 from tracker.users.models import Role
 from tracker.users.service import create_token, create_user, get_user_by_email
 
@@ -57,6 +60,19 @@ def demo_token_command():
         return create_token(user, "demo", current_clock().now())[1]
 
     click.echo(run_unit(action))
+
+
+@tracker_group.command("parse")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option("--issued-on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD")
+def parse_command(source, issued_on):
+    """Propose the tasks of a notice's text as JSON on standard output."""
+    try:
+        proposals = parse_directive_text(source.read(), issued_on.date())
+    except TrackerError as exc:
+        raise click.ClickException(exc.message) from None
+    document = {"tasks": [proposal.to_dict() for proposal in proposals]}
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 @tracker_group.group("users")

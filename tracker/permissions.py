@@ -34,6 +34,11 @@ def authorize_manage_tasks(user: User) -> None:
     _require_staff(user, "create or edit tasks")
 
 
+def authorize_import(user: User) -> None:
+    """Proposing tasks from a notice's text is for office and admin."""
+    _require_staff(user, "import directives from text")
+
+
 def authorize_review(user: User) -> None:
     """Accepting or returning a completion report is for office and admin."""
     _require_staff(user, "review reports")

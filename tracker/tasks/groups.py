@@ -19,8 +19,10 @@ from tracker.users.models import User
 GROUP_KINDS = {
     "all_ministries": ("ministry", "ministry_level"),
     "all_provinces": ("province",),
+    # "các bộ, ngành, địa phương": ministries, government agencies and provinces.
+    "all": ("ministry", "ministry_level", "government_agency", "province"),
 }
-# The Government Office assigns "all ministries" tasks; it is not one of the assignees.
+# The Government Office assigns group tasks; it is not one of the assignees.
 NOT_IN_ALL_MINISTRIES = frozenset({"OOG"})
 MAX_GROUP_SIZE = 200
 
