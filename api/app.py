@@ -84,7 +84,7 @@ def register_settings(app: Flask, settings: Settings, config: Mapping[str, Any] 
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
         SQLALCHEMY_ECHO=settings.sql_echo,
-        MAX_CONTENT_LENGTH=1024 * 1024,
+        MAX_CONTENT_LENGTH=settings.max_request_kb * 1024,
         API_TITLE="Directive Tracker",
         API_VERSION="1.0",
         OPENAPI_VERSION="3.0.3",

@@ -106,7 +106,9 @@ class Settings:
     timezone: str = setting("Asia/Ho_Chi_Minh", parse_timezone, "time zone of calendar dates")
     base_url: str = setting("http://127.0.0.1:5000", parse_base_url, "public URL used in links")
     log_level: str = setting("INFO", parse_log_level, "logging level")
-    max_page_size: int = setting(200, int_between(1, 1000), "largest page_size a list accepts")
+    max_request_kb: int = setting(
+        1024, int_between(16, 65536), "largest request body (KiB); 413 above"
+    )
     sql_echo: bool = setting(False, parse_bool, "log every SQL statement")
 
     @property

@@ -98,12 +98,18 @@ def list_agencies(
             Agency.successor_id.is_(None) if current else Agency.successor_id.is_not(None)
         )
     for term in search_terms(q or ""):
-        query = query.where(Agency.search_key.contains(term, autoescape=True))
+        query = query.where(_starts_a_word(term))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
         query.order_by(Agency.kind, Agency.code).offset((page - 1) * page_size).limit(page_size)
     ).all()
     return list(items), total or 0
+
+
+def _starts_a_word(term: str):
+    """SQL: a word of the agency's search key starts with the term ("long an" is not Vĩnh Long)."""
+    key = Agency.search_key
+    return key.startswith(term, autoescape=True) | key.contains(" " + term, autoescape=True)
 
 
 def lineage_ids(agency_id: int | None) -> set[int]:

@@ -28,7 +28,12 @@ def create_user(
     if role not in set(Role):
         raise InvalidInput(f"Unknown role {role!r}.", field="role")
     if (role == Role.AGENCY) != (agency_code is not None):
-        raise InvalidInput("Agency users, and only they, belong to an agency.", field="agency")
+        message = (
+            "An agency user needs an agency code."
+            if role == Role.AGENCY
+            else ("Only agency users belong to an agency.")
+        )
+        raise InvalidInput(message, field="agency")
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(f"A user {email} already exists.", field="email")
     agency = get_agency(agency_code) if agency_code else None
