@@ -27,7 +27,7 @@ from jobs.cli import register_job_commands
 from tracker.cli import tracker_group
 from tracker.clock import SystemClock
 from tracker.config import Settings, load_settings
-from tracker.db import configure_sqlite
+from tracker.db import configure_postgresql, configure_sqlite
 from tracker.extensions import db, migrate
 from tracker.models import __all__ as _all_models  # noqa: F401  (registers every table)
 
@@ -135,6 +135,8 @@ def register_database(app: Flask, settings: Settings) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+        else:
+            configure_postgresql(db.engine)
 
 
 def register_clock(app: Flask, settings: Settings, clock: SystemClock | None) -> None:

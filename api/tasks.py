@@ -49,7 +49,7 @@ class Tasks(MethodView):
             args.setdefault("as_of", current_clock().today())
         args["status"] = tuple(args.get("status") or ())
         spec = queries.TaskFilter(**args)
-        items, total = queries.list_tasks(current_user(), spec, page, size)
+        items, total = queries.list_tasks(current_user(), spec, page, size, current_clock().today())
         presented(items)
         if spec.as_of or spec.basis is not Basis.EFFECTIVE:
             annotate_timeliness(items, spec.as_of or current_clock().today(), spec.basis)

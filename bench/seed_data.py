@@ -18,7 +18,7 @@ from tracker.deadlines import DeadlineKind, describe, period_end
 from tracker.text import fold
 
 DIRECTIVE_COLUMNS = (
-    "id", "number", "title", "kind", "issued_on", "issuer", "meeting", "summary",
+    "id", "number", "issued_year", "title", "kind", "issued_on", "issuer", "meeting", "summary",
     "source_text", "search_key", "created_by_id", "created_at", "updated_at",
 )  # fmt: skip
 TASK_COLUMNS = (
@@ -206,8 +206,8 @@ class Generator:
         stamp = self.stamp(issued)
         key = f"{fold(number)} {self.folded(title)} {self.folded(summary)}"
         return (
-            directive_id, number, title, kind, self.iso(issued), issuer, meeting, summary,
-            None, key, None, stamp, stamp,
+            directive_id, number, day.year, title, kind, self.iso(issued), issuer, meeting,
+            summary, None, key, None, stamp, stamp,
         )  # fmt: skip
 
     def task(self, batch: Batch, task_id: int, directive_id: int, clause: int, issued: int) -> None:

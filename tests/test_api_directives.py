@@ -342,3 +342,14 @@ def test_committed_rows_stay_loaded(make):
     """Objects outlive their commit without a reload (no surprise transaction afterwards)."""
     directive = make.directive()
     assert inspect(directive).expired_attributes == set()
+
+
+def test_numbering_restarts_every_year(client, office):
+    assert client.post(URL, json=new_directive(), headers=office).status_code == 201
+    last_year = client.post(URL, json=new_directive(issued_on="2025-04-10"), headers=office)
+    assert last_year.status_code == 201, last_year.json
+    moved = client.patch(
+        f"{URL}/{last_year.json['id']}", json={"issued_on": "2026-01-05"}, headers=office
+    )
+    assert moved.status_code == 409 and "number" in moved.json["errors"]
+    assert total(client, office) == 2

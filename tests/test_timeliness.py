@@ -284,3 +284,15 @@ def test_sql_condition_matches_the_python_rule(tasks_in_every_state, db_session,
 def test_parity_covers_every_bucket(tasks_in_every_state):
     seen = {timeliness_of(row, day) for row in tasks_in_every_state.values() for day in AS_OF_DAYS}
     assert seen == set(Timeliness) | {None}
+
+
+def test_current_snapshot_form_matches_the_python_rule(tasks_in_every_state, db_session):
+    rows = db_session.scalars(select(Task)).all()
+    recorded = [d for r in rows for d in (r.created_on, r.accepted_on, r.cancelled_on) if d]
+    today = max(recorded)  # the form assumes nothing is recorded after today
+    for as_of in (today, today + dt.timedelta(days=45), today + dt.timedelta(days=400)):
+        for bucket in Timeliness:
+            fast = timeliness_condition(bucket, as_of, today=today)
+            selected = set(db_session.scalars(select(Task.title).where(fast)))
+            expected = {row.title for row in rows if timeliness_of(row, as_of) == bucket}
+            assert selected == expected, f"{bucket} as of {as_of}"

@@ -78,6 +78,16 @@ def reset_write_intent(token: contextvars.Token) -> None:
     _write_intent.reset(token)
 
 
+def configure_postgresql(engine: Engine) -> None:
+    """Turn JIT off: it cost 100+ ms on short counts over large tables (measured), never paid."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+
+
 def configure_sqlite(engine: Engine) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for units of work that write."""
 

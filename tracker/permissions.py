@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, or_, select, true
+from sqlalchemy import ColumnElement, exists, or_, select
 
 from tracker.agencies.service import lineage_ids
 from tracker.errors import NotFound, PermissionDenied
@@ -94,18 +94,27 @@ def _involved(user: User, task: Task, coordinator_ids: set[int]) -> bool:
     return task.lead_agency_id in own or bool(own & coordinator_ids)
 
 
-def visible_tasks(user: User) -> ColumnElement[bool]:
-    """SQL condition for the tasks a user may list."""
+def visible_tasks(user: User, *, counting: bool = False) -> ColumnElement[bool] | None:
+    """SQL condition for the tasks a user may list (None: all of them)."""
     if user.role == Role.VIEWER:
         return Task.confidential.is_(False)
     if user.role != Role.AGENCY:
-        return true()
+        return None
     own = lineage_ids(user.agency_id)
-    return or_(Task.lead_agency_id.in_(own), involving_coordinator(own))
+    return or_(Task.lead_agency_id.in_(own), involving_coordinator(own, counting=counting))
 
 
-def involving_coordinator(agency_ids: set[int]) -> ColumnElement[bool]:
-    """SQL: one of the agencies co-ordinates the task."""
+def involving_coordinator(agency_ids: set[int], *, counting: bool = False) -> ColumnElement[bool]:
+    """SQL: one of the agencies co-ordinates the task.
+
+    For a count, `id IN (...)` lets SQLite read the co-ordinators' index once instead of
+    probing it per task; for a page in due-date order, EXISTS stops early (both plans measured).
+    """
+    if counting:
+        coordinated = select(task_coordinators.c.task_id).where(
+            task_coordinators.c.agency_id.in_(agency_ids)
+        )
+        return Task.id.in_(coordinated)
     return exists(
         select(task_coordinators.c.task_id).where(
             task_coordinators.c.task_id == Task.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.db import UTCDateTime, utcnow
@@ -27,9 +27,12 @@ class Directive(db.Model):
     """A numbered document such as 143/TB-VPCP."""
 
     __tablename__ = "directives"
+    # Numbering restarts every year: 143/TB-VPCP exists in several years.
+    __table_args__ = (UniqueConstraint("number", "issued_year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(64), unique=True)
+    number: Mapped[str] = mapped_column(String(64), index=True)
+    issued_year: Mapped[int]
     title: Mapped[str] = mapped_column(String(500))
     kind: Mapped[str] = mapped_column(String(24), default=DirectiveKind.CONCLUSION_NOTICE)
     issued_on: Mapped[dt.date] = mapped_column(index=True)

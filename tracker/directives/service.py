@@ -33,14 +33,15 @@ EDITABLE_FIELDS = tuple(f.name for f in dataclasses.fields(DirectiveInput))
 
 
 def create_directive(data: DirectiveInput, author: User | None, now: dt.datetime) -> Directive:
-    """Create a directive with a number not used before."""
-    _ensure_number_free(data.number, None)
+    """Create a directive with a number not used before in its year."""
+    _ensure_number_free(data.number, data.issued_on.year, None)
     directive = Directive(
         created_by_id=author.id if author else None, created_at=now, updated_at=now
     )
     for name in EDITABLE_FIELDS:
         setattr(directive, name, getattr(data, name))
     directive.search_key = directive_search_key(directive)
+    directive.issued_year = directive.issued_on.year
     db.session.add(directive)
     db.session.flush()
     return directive
@@ -51,8 +52,9 @@ def update_directive(directive: Directive, changes: dict, now: dt.datetime) -> D
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(f"Fields cannot be changed: {', '.join(sorted(unknown))}.")
-    if "number" in changes:
-        _ensure_number_free(changes["number"], directive.id)
+    if "number" in changes or "issued_on" in changes:
+        year = changes.get("issued_on", directive.issued_on).year
+        _ensure_number_free(changes.get("number", directive.number), year, directive.id)
     if "issued_on" in changes and changes["issued_on"] != directive.issued_on:
         _ensure_no_task_completed_before(directive, changes["issued_on"])
     for name in EDITABLE_FIELDS:
@@ -60,6 +62,7 @@ def update_directive(directive: Directive, changes: dict, now: dt.datetime) -> D
             setattr(directive, name, changes[name])
     directive.updated_at = now
     directive.search_key = directive_search_key(directive)
+    directive.issued_year = directive.issued_on.year
     db.session.flush()
     return directive
 
@@ -102,11 +105,13 @@ def list_directives(
     return list(items), total
 
 
-def _ensure_number_free(number: str, own_id: int | None) -> None:
-    """Refuse a directive number that another directive already has."""
-    other = db.session.scalar(select(Directive.id).where(Directive.number == number))
+def _ensure_number_free(number: str, year: int, own_id: int | None) -> None:
+    """Refuse a number that another directive of the same year already has."""
+    other = db.session.scalar(
+        select(Directive.id).where(Directive.number == number, Directive.issued_year == year)
+    )
     if other is not None and other != own_id:
-        raise Conflict(f"A directive numbered {number!r} already exists.", field="number")
+        raise Conflict(f"A directive {number!r} of {year} already exists.", field="number")
 
 
 def _ensure_no_task_completed_before(directive: Directive, issued_on: dt.date) -> None:

@@ -6,8 +6,9 @@ import dataclasses
 import datetime as dt
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
 
+from tracker.agencies.models import Agency
 from tracker.agencies.service import get_agency, lineage_ids
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
@@ -27,6 +28,7 @@ SORTS = {
     "updated_at": (Task.updated_at.asc(), Task.id.asc()),
     "-updated_at": (Task.updated_at.desc(), Task.id.desc()),
 }
+AGENCY_REF = (Agency.id, Agency.code, Agency.name)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,24 +49,30 @@ class TaskFilter:
     sort: str = "due_date"
 
 
-def filtered_tasks(user: User, spec: TaskFilter) -> Select:
-    """Return the SELECT of the tasks a user may see that match the filter."""
+def task_conditions(user: User, spec: TaskFilter, today: dt.date, *, counting=False) -> list:
+    """Return the SQL conditions selecting the tasks a user may see that match the filter."""
     if spec.due_from and spec.due_to and spec.due_from > spec.due_to:
         raise InvalidInput("due_from is after due_to.", field="due_from")
-    query = select(Task).where(visible_tasks(user))
-    for condition in _conditions(spec):
-        query = query.where(condition)
-    return query
+    # SQLite's fast count needs a WHERE-less query, so "everything" adds no condition.
+    visible = visible_tasks(user, counting=counting and _is_sqlite())
+    conditions = [visible] if visible is not None else []
+    return conditions + _conditions(spec, today, counting=counting and _is_sqlite())
 
 
-def _conditions(spec: TaskFilter) -> list:
+def filtered_tasks(user: User, spec: TaskFilter, today: dt.date) -> Select:
+    """Return the SELECT of the tasks a user may see that match the filter."""
+    return select(Task).where(*task_conditions(user, spec, today))
+
+
+def _conditions(spec: TaskFilter, today: dt.date, *, counting: bool) -> list:
     """Translate a filter into SQL conditions."""
     conditions = []
     if spec.lead_agency:
         conditions.append(Task.lead_agency_id.in_(_lineage(spec.lead_agency, "lead_agency")))
     if spec.agency:
         ids = _lineage(spec.agency, "agency")
-        conditions.append(or_(Task.lead_agency_id.in_(ids), involving_coordinator(ids)))
+        coordinated = involving_coordinator(ids, counting=counting)
+        conditions.append(or_(Task.lead_agency_id.in_(ids), coordinated))
     if spec.directive_id is not None:
         conditions.append(Task.directive_id == spec.directive_id)
     if spec.parent_id is not None:
@@ -72,7 +80,8 @@ def _conditions(spec: TaskFilter) -> list:
     if spec.status:
         conditions.append(Task.status.in_(spec.status))
     if spec.timeliness:
-        conditions.append(timeliness_condition(spec.timeliness, spec.as_of, spec.basis))
+        bucket = timeliness_condition(spec.timeliness, spec.as_of, spec.basis, today)
+        conditions.append(bucket)
     elif spec.as_of:
         conditions.append(Task.created_on <= spec.as_of)
     if spec.due_from:
@@ -85,6 +94,11 @@ def _conditions(spec: TaskFilter) -> list:
     return conditions
 
 
+def _is_sqlite() -> bool:
+    """Return whether the database is SQLite (whose planner wants some forms spelled out)."""
+    return db.engine.dialect.name == "sqlite"
+
+
 def _lineage(code: str, field: str) -> set[int]:
     """Return the ids an agency filter matches: the agency and those merged into it."""
     try:
@@ -94,14 +108,28 @@ def _lineage(code: str, field: str) -> set[int]:
     return lineage_ids(agency.id)
 
 
-def list_tasks(user: User, spec: TaskFilter, page: int, page_size: int) -> tuple[list[Task], int]:
+def list_tasks(
+    user: User, spec: TaskFilter, page: int, page_size: int, today: dt.date
+) -> tuple[list[Task], int]:
     """Return one page of matching tasks, with their agencies loaded, and the total."""
-    query = filtered_tasks(user, spec)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    counted = select(func.count()).select_from(Task)
+    total = db.session.scalar(counted.where(*task_conditions(user, spec, today, counting=True)))
     page_query = (
-        query.order_by(*SORTS[spec.sort])
+        filtered_tasks(user, spec, today)
+        .order_by(*SORTS[spec.sort])
         .offset((page - 1) * page_size)
         .limit(page_size)
-        .options(joinedload(Task.lead_agency), selectinload(Task.coordinating_agencies))
+        .options(*list_load_options())
     )
     return list(db.session.scalars(page_query).unique()), total or 0
+
+
+def list_load_options() -> tuple:
+    """Load what a task's representation shows, and no more."""
+    return (
+        defer(Task.search_key),
+        joinedload(Task.lead_agency).load_only(*AGENCY_REF).options(lazyload(Agency.successor)),
+        selectinload(Task.coordinating_agencies)
+        .load_only(*AGENCY_REF)
+        .options(lazyload(Agency.successor)),
+    )

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, and_, case, false, or_, select
 
 from tracker.extensions import db
-from tracker.tasks.models import Task, TaskStatus
+from tracker.tasks.models import OPEN_STATUSES, Task, TaskStatus
 from tracker.workflow.models import Extension, ExtensionState
 
 
@@ -105,6 +105,20 @@ def due_on(as_of: dt.date, basis: Basis = Basis.EFFECTIVE) -> ColumnElement:
     )
 
 
+def _current_condition(bucket: Timeliness, as_of: dt.date) -> ColumnElement[bool]:
+    """SQL for a bucket as of today or later, from the current status and due date."""
+    is_open = Task.status.in_(OPEN_STATUSES)
+    completed = Task.status == TaskStatus.COMPLETED
+    conditions = {
+        Timeliness.REGULAR: and_(Task.status != TaskStatus.CANCELLED, Task.due_date.is_(None)),
+        Timeliness.DONE_ON_TIME: and_(completed, Task.completed_on <= Task.due_date),
+        Timeliness.DONE_LATE: and_(completed, Task.completed_on > Task.due_date),
+        Timeliness.OPEN_IN_TERM: and_(is_open, Task.due_date >= as_of),
+        Timeliness.OPEN_OVERDUE: and_(is_open, Task.due_date < as_of),
+    }
+    return conditions.get(bucket, false())
+
+
 def existing_on(as_of: dt.date) -> ColumnElement[bool]:
     """SQL: the task existed and was not withdrawn at the end of the day."""
     return and_(
@@ -119,9 +133,18 @@ def done_by(as_of: dt.date) -> ColumnElement[bool]:
 
 
 def timeliness_condition(
-    bucket: Timeliness, as_of: dt.date, basis: Basis = Basis.EFFECTIVE
+    bucket: Timeliness,
+    as_of: dt.date,
+    basis: Basis = Basis.EFFECTIVE,
+    today: dt.date | None = None,
 ) -> ColumnElement[bool]:
-    """SQL condition equivalent to `timeliness_of(task, as_of, due as of then) == bucket`."""
+    """SQL condition equivalent to `timeliness_of(task, as_of, due as of then) == bucket`.
+
+    Given `today`, a snapshot of today or later takes a form that uses the (status, due_date)
+    index: nothing recorded (creation, acceptance, withdrawal, extension) is dated after today.
+    """
+    if today is not None and as_of >= today and basis is Basis.EFFECTIVE:
+        return _current_condition(bucket, as_of)
     due = due_on(as_of, basis)
     dated = due.is_not(None)
     conditions = {
