@@ -11,7 +11,17 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import IntegerConverter
 
-from api import agencies, directives, errors, extensions, reports, tasks, transactions
+from api import (
+    agencies,
+    calendar,
+    directives,
+    errors,
+    extensions,
+    reports,
+    stats,
+    tasks,
+    transactions,
+)
 from api.docs import STATIC_URL, docs_static
 from api.schemas.common import ErrorSchema
 from jobs.cli import register_job_commands
@@ -24,7 +34,16 @@ from tracker.models import __all__ as _all_models  # noqa: F401  (registers ever
 
 API_PREFIX = "/api/v1"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RESOURCE_BLUEPRINTS = (agencies.blp, directives.blp, tasks.blp, reports.blp, extensions.blp)
+RESOURCE_BLUEPRINTS = (
+    agencies.blp,
+    calendar.blp,
+    calendar.feed_blp,
+    directives.blp,
+    tasks.blp,
+    reports.blp,
+    extensions.blp,
+    stats.blp,
+)
 
 
 class TrackerApi(Api):

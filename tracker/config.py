@@ -108,6 +108,9 @@ class Settings:
     log_level: str = setting("INFO", parse_log_level, "logging level")
     max_page_size: int = setting(200, int_between(1, 1000), "largest page_size a list accepts")
     sql_echo: bool = setting(False, parse_bool, "log every SQL statement")
+    export_max_rows: int = setting(
+        200_000, int_between(1, 10_000_000), "most tasks one CSV/XLSX export may hold"
+    )
 
     @property
     def zone(self) -> ZoneInfo:

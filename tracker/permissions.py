@@ -55,6 +55,20 @@ def authorize_manage_users(user: User) -> None:
         raise PermissionDenied("Only administrators may manage users and tokens.")
 
 
+def authorize_view_statistics(user: User) -> None:
+    """Statistics (counts only, confidential tasks included) are open to every role."""
+    if user.role not in set(Role):
+        raise PermissionDenied("Unknown role.")
+
+
+def authorize_calendar_feed(user: User, agency_id: int) -> None:
+    """An agency's calendar feed address is for office, admin and that agency's users."""
+    if is_staff(user):
+        return
+    if user.role != Role.AGENCY or agency_id not in lineage_ids(user.agency_id):
+        raise PermissionDenied("Only the agency's own users and the Government Office may.")
+
+
 def authorize_view_task(user: User, task: Task, coordinator_ids: set[int]) -> None:
     """Agencies see the tasks they are involved in; viewers see all but confidential ones."""
     if user.role == Role.VIEWER and task.confidential:
