@@ -53,14 +53,14 @@ def monthly_trend(spec: StatsFilter, span: DateRange) -> list[MonthTrend]:
     for name, column in EVENTS.items():
         rows = db.session.execute(_events(spec, agencies, column, whole))
         for year, month, agency_id, count in rows:
-            if agency_id is not None:
+            if agency_id is not None:  # group parents are counted through their children
                 entry = by_key[(int(year), int(month))]
                 setattr(entry, name, getattr(entry, name) + count)
-    due_spec = dataclasses.replace(spec, due=whole)
-    for year, month, name, number in db.session.execute(_due_buckets(due_spec, agencies)):
-        month_trend = by_key.get((int(year), int(month)))
-        if month_trend is not None and name is not None:
-            month_trend.due.add_pairs([(name, number)])
+    rows = db.session.execute(_due_buckets(dataclasses.replace(spec, due=whole), agencies))
+    for year, month, name, agency_id, count in rows:
+        entry = by_key.get((int(year), int(month)))
+        if entry is not None and name is not None and agency_id is not None:
+            entry.due.add_pairs([(name, count)])
     return months
 
 
@@ -80,7 +80,8 @@ def _events(spec: StatsFilter, agencies, column: ColumnElement, whole: DateRange
 
 
 def _due_buckets(spec: StatsFilter, agencies):
-    """SELECT year, month, count name and number of the tasks due in each month."""
+    """SELECT year, month, count name, lead agency (NULL: group parents) and number of tasks."""
     scoped = scoped_tasks(spec, agencies, undated=False)
-    keys = (extract("year", scoped.c.due), extract("month", scoped.c.due), scoped.c.count_name)
+    year, month = extract("year", scoped.c.due), extract("month", scoped.c.due)
+    keys = (year, month, scoped.c.count_name, scoped.c.lead_agency_id)
     return select(*keys, func.count()).group_by(*keys)
