@@ -17,6 +17,7 @@ from api import (
     directives,
     errors,
     extensions,
+    overview,
     reports,
     stats,
     tasks,
@@ -70,6 +71,7 @@ def create_app(
     register_database(app, settings)
     register_clock(app, settings, clock)
     register_api(app)
+    app.register_blueprint(overview.bp)
     errors.register_error_handlers(app)
     transactions.register_unit_of_work(app)
     register_commands(app)
@@ -83,6 +85,8 @@ def register_settings(app: Flask, settings: Settings, config: Mapping[str, Any] 
     database_url = settings.database_url or _default_sqlite_url(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
         TESTING=bool((config or {}).get("TESTING", False)),
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
