@@ -11,7 +11,7 @@ from tracker.clock import current_clock
 from tracker.extensions import db
 from tracker.tasks.models import Task
 from tracker.users.models import User
-from tracker.users.service import create_user
+from tracker.users.service import create_token, create_user
 from tracker.workflow.models import Extension, ExtensionState
 
 BENCH_EMAIL = "bench-stats@example.gov.vn"
@@ -25,6 +25,13 @@ def bench_user() -> User:
         user = create_user(BENCH_EMAIL, "office", None, "Benchmark", current_clock().now())
         db.session.commit()
     return user
+
+
+def bench_headers() -> dict[str, str]:
+    """Return request headers with a fresh token of the benchmark's office user."""
+    _token, raw = create_token(bench_user(), "bench", current_clock().now())
+    db.session.commit()
+    return {"Authorization": f"Bearer {raw}"}
 
 
 def add_extensions(share: float, today: dt.date, seed: int = 7) -> int:

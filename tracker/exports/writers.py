@@ -101,6 +101,8 @@ def _xlsx_row(sheet, columns: Sequence[Column], values: Sequence[Any], font=None
 
 def _xlsx_cell(sheet, kind: CellKind, value: Any, font=None) -> Any:
     """Return a value or a write-only cell: dates and rates formatted, text never a formula."""
+    if value == "":
+        return None  # an empty cell is not written at all
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     plain = font is None and not isinstance(value, dt.date) and kind is not CellKind.RATE

@@ -44,7 +44,7 @@ class StatsFilter:
 
 
 def check_as_of(as_of: dt.date, today: dt.date) -> None:
-    """Refuse a snapshot of a day that has not ended yet beyond today (it could still change)."""
+    """Refuse a day after today: its figures could still change, so they are no snapshot."""
     if as_of > today:
         raise InvalidInput(f"as_of cannot be after today ({today:%Y-%m-%d}).", field="as_of")
 
