@@ -8,6 +8,7 @@ with the baseline RSS measured once the app was ready.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import resource
 import time
@@ -26,12 +27,11 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def due_range_of_last(count: int) -> tuple[str, str]:
+def due_range_of_last(count: int) -> tuple[dt.date, dt.date]:
     """Return a due-date range holding about the `count` tasks due last."""
     dated = select(Task.due_date).where(Task.due_date.is_not(None))
     first = db.session.scalar(dated.order_by(Task.due_date.desc()).offset(count - 1).limit(1))
-    last = db.session.scalar(select(func.max(Task.due_date)))
-    return first.isoformat(), last.isoformat()
+    return first, db.session.scalar(select(func.max(Task.due_date)))
 
 
 def export(app, size: int, fmt: str) -> dict:
@@ -41,7 +41,7 @@ def export(app, size: int, fmt: str) -> dict:
         headers = bench_headers()
         db.session.remove()
     client = app.test_client()
-    params = {"format": fmt, "due_from": first, "due_to": last, "sort": "id"}
+    params = {"format": fmt, "due_from": str(first), "due_to": str(last), "sort": "id"}
     baseline = peak_rss_mb()
     started = time.perf_counter()
     response = client.get("/api/v1/tasks", query_string=params, headers=headers, buffered=False)
