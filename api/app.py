@@ -13,10 +13,13 @@ from werkzeug.routing import IntegerConverter
 
 from api import (
     agencies,
+    calendar,
     directives,
     errors,
     extensions,
+    overview,
     reports,
+    stats,
     tasks,
     textimport,
     transactions,
@@ -35,11 +38,14 @@ API_PREFIX = "/api/v1"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESOURCE_BLUEPRINTS = (
     agencies.blp,
+    calendar.blp,
+    calendar.feed_blp,
     directives.blp,
     textimport.blp,
     tasks.blp,
     reports.blp,
     extensions.blp,
+    stats.blp,
 )
 
 
@@ -67,6 +73,7 @@ def create_app(
     register_database(app, settings)
     register_clock(app, settings, clock)
     register_api(app)
+    app.register_blueprint(overview.bp)
     errors.register_error_handlers(app)
     transactions.register_unit_of_work(app)
     register_commands(app)
@@ -80,6 +87,8 @@ def register_settings(app: Flask, settings: Settings, config: Mapping[str, Any] 
     database_url = settings.database_url or _default_sqlite_url(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
         TESTING=bool((config or {}).get("TESTING", False)),
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),

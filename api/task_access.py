@@ -37,7 +37,7 @@ def expected_version() -> int | None:
     if not request.if_match or request.if_match.star_tag:
         return None
     for tag in request.if_match.as_set():
-        if tag.isdigit() and len(tag) < 12:
+        if tag and tag.isdigit() and len(tag) < 12:
             return int(tag)
     return -1
 

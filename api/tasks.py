@@ -6,6 +6,7 @@ from flask.views import MethodView
 
 from api import examples as ex
 from api.blueprint import ApiBlueprint, current_user
+from api.exports import export_doc, export_tasks, requested_format
 from api.schemas.tasks import (
     TaskCreateSchema,
     TaskListArgs,
@@ -41,14 +42,18 @@ class Tasks(MethodView):
 
     @blp.arguments(TaskListArgs, location="query")
     @blp.response(200, TaskPageSchema)
+    @blp.doc(**export_doc("A page of tasks; as CSV or XLSX, every matching task (no paging)."))
     @blp.errors(422)
     def get(self, args):
         """List tasks with filters; `timeliness` is computed as of `as_of` (default today)."""
         page, size = args.pop("page"), args.pop("page_size")
+        fmt = requested_format(args.pop("format", None))
         if args.get("timeliness"):
             args.setdefault("as_of", current_clock().today())
         args["status"] = tuple(args.get("status") or ())
         spec = queries.TaskFilter(**args)
+        if fmt != "json":
+            return export_tasks(spec, fmt, current_clock().today())
         items, total = queries.list_tasks(current_user(), spec, page, size, current_clock().today())
         presented(items)
         if spec.as_of or spec.basis is not Basis.EFFECTIVE:

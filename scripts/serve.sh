@@ -26,4 +26,5 @@ cat <<MSG
   The scheduler runs as its own process (pid $scheduler). Stop both with Ctrl-C.
 
 MSG
-.venv/bin/gunicorn --bind "$HOST:$PORT" --workers 2 --access-logfile - wsgi:app
+# A long CSV/XLSX export streams for a while: give requests more than gunicorn's default 30 s.
+.venv/bin/gunicorn --bind "$HOST:$PORT" --workers 2 --timeout 300 --access-logfile - wsgi:app

@@ -226,3 +226,13 @@ def test_a_json_body_is_required(client, office, make):
     assert wrong_type.status_code == 415
     huge_id = client.get("/api/v1/tasks/99999999999999", headers=office)
     assert huge_id.status_code == 404
+
+
+@pytest.mark.parametrize("if_match", ['""', 'W/"1"', "garbage", '"99999999999999999"'])
+def test_malformed_or_stale_if_match_is_412(client, office, make, if_match):
+    task = make.task()
+    response = client.patch(
+        f"/api/v1/tasks/{task.id}", json={"title": "X"}, headers=office | {"If-Match": if_match}
+    )
+    assert response.status_code == 412, response.json
+    assert client.get(f"/api/v1/tasks/{task.id}", headers=office).json["title"] != "X"

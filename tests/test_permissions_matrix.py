@@ -215,6 +215,34 @@ ENDPOINTS = {
         STAFF_ONLY,
     ),
 }
+FEED_ADDRESS = {
+    "admin": 200,
+    "office": 200,
+    "lead": 200,
+    "coordinator": 403,
+    "outsider": 403,
+    "viewer": 403,
+}
+ENDPOINTS |= {
+    "agency statistics": (
+        lambda w: ("GET", "/api/v1/stats/agencies?period=2026-Q2", None),
+        READERS,
+    ),
+    "agency statistics csv": (
+        lambda w: ("GET", "/api/v1/stats/agencies?format=csv", None),
+        READERS,
+    ),
+    "directive progress": (
+        lambda w: ("GET", f"/api/v1/stats/directives/{w.directive}", None),
+        READERS,
+    ),
+    "monthly trend": (lambda w: ("GET", "/api/v1/stats/trend", None), READERS),
+    "export tasks xlsx": (lambda w: ("GET", "/api/v1/tasks?format=xlsx", None), READERS),
+    "calendar feed address": (
+        lambda w: ("GET", "/api/v1/agencies/MOF/calendar", None),
+        FEED_ADDRESS,
+    ),
+}
 CASES = [(name, role) for name in ENDPOINTS for role in ROLES]
 
 
@@ -223,10 +251,19 @@ def test_role_gets_the_status_it_must(client, world, endpoint, role):
     build, expected = ENDPOINTS[endpoint]
     method, url, body = build(world)
     response = client.open(url, method=method, json=body, headers=world.headers[role])
+    response.get_data()  # run a streamed export to its end inside its request
     want = 401 if role == "anonymous" else expected[role]
     assert response.status_code == want, (response.status_code, response.get_json())
     if want >= 400:
         assert response.json["status"] == want and response.json["code"]
+
+
+def test_the_calendar_feed_takes_its_token_not_a_bearer_token(client, world):
+    url = "/api/v1/agencies/MOF/calendar"
+    token = client.get(url, headers=world.headers["office"]).json["token"]
+    assert client.get(f"{url}.ics?token={token}").status_code == 200
+    bearer_only = client.get(f"{url}.ics", headers=world.headers["office"])
+    assert bearer_only.status_code == 422
 
 
 @pytest.mark.parametrize("url", ["/api/v1/openapi.json", "/api/v1/docs"])

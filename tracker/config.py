@@ -110,6 +110,9 @@ class Settings:
         1024, int_between(16, 65536), "largest request body (KiB); 413 above"
     )
     sql_echo: bool = setting(False, parse_bool, "log every SQL statement")
+    export_max_rows: int = setting(
+        200_000, int_between(1, 10_000_000), "most tasks one CSV/XLSX export may hold"
+    )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -60,6 +60,20 @@ def authorize_manage_users(user: User) -> None:
         raise PermissionDenied("Only administrators may manage users and tokens.")
 
 
+def authorize_view_statistics(user: User) -> None:
+    """Statistics (counts only, confidential tasks included) are open to every role."""
+    if user.role not in set(Role):
+        raise PermissionDenied("Unknown role.")
+
+
+def authorize_calendar_feed(user: User, agency_id: int) -> None:
+    """An agency's calendar feed address is for office, admin and that agency's users."""
+    if is_staff(user):
+        return
+    if user.role != Role.AGENCY or agency_id not in lineage_ids(user.agency_id):
+        raise PermissionDenied("Only the agency's own users and the Government Office may.")
+
+
 def authorize_view_task(user: User, task: Task, coordinator_ids: set[int]) -> None:
     """Agencies see the tasks they are involved in; viewers see all but confidential ones."""
     if user.role == Role.VIEWER and task.confidential:
@@ -102,6 +116,12 @@ def visible_tasks(user: User, *, counting: bool = False) -> ColumnElement[bool] 
         return None
     own = lineage_ids(user.agency_id)
     return or_(Task.lead_agency_id.in_(own), involving_coordinator(own, counting=counting))
+
+
+def visible_task_conditions(user: User, *, counting: bool = False) -> list[ColumnElement[bool]]:
+    """The conditions limiting a query to the tasks a user may see (none for staff)."""
+    condition = visible_tasks(user, counting=counting)
+    return [] if condition is None else [condition]
 
 
 def involving_coordinator(agency_ids: set[int], *, counting: bool = False) -> ColumnElement[bool]:

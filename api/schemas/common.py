@@ -130,3 +130,15 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise ValidationError("Not a boolean (true or false).")
         return value
+
+
+EXPORT_FORMATS = ("json", "csv", "xlsx")
+
+
+class FormatArgs(StrictSchema):
+    """`format`: the same list as JSON, CSV or XLSX (the Accept header works too)."""
+
+    format = fields.String(
+        validate=validate.OneOf(EXPORT_FORMATS),
+        metadata={"description": "json (default), csv (UTF-8 with BOM) or xlsx; or send Accept."},
+    )

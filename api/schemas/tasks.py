@@ -9,6 +9,7 @@ from api.schemas.common import (
     AgencyCode,
     BoundedInt,
     CalendarDate,
+    FormatArgs,
     OutSchema,
     PageArgs,
     StrictBoolean,
@@ -119,8 +120,8 @@ class TaskSchema(OutSchema):
     version = fields.Integer(required=True)
 
 
-class TaskListArgs(PageArgs):
-    """Filters, sorting and paging of the task list."""
+class TaskListArgs(PageArgs, FormatArgs):
+    """Filters, sorting and paging of the task list; `format` exports every matching task."""
 
     lead_agency = AgencyCode(
         metadata={"description": "Lead agency, including agencies merged into it."}

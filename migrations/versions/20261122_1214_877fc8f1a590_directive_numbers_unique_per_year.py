@@ -1,7 +1,7 @@
 """directive numbers unique per year
 
 Revision ID: 877fc8f1a590
-Revises: e2be05f4f62f
+Revises: af5c8fbd43bc
 Create Date: 2026-11-22 12:14:04.652689
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '877fc8f1a590'
-down_revision = 'e2be05f4f62f'
+down_revision = 'af5c8fbd43bc'
 branch_labels = None
 depends_on = None
 

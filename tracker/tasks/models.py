@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.agencies.models import Agency
@@ -45,6 +45,21 @@ task_coordinators = Table(
 )
 
 
+# What the statistics read of a task (tracker.stats), so that their indexes cover them.
+STATS_COLUMNS = (
+    "original_due_date",
+    "extended_on",
+    "created_on",
+    "cancelled_on",
+    "lead_agency_id",
+    "directive_id",
+    "status",
+    "accepted_on",
+    "completed_on",
+    "id",
+)
+
+
 class Task(db.Model):
     """A task assigned to a lead agency, with a deadline and a status."""
 
@@ -56,6 +71,16 @@ class Task(db.Model):
         Index("ix_tasks_due_id", "due_date", "id"),
         Index("ix_tasks_directive_id", "directive_id", "id"),
         Index("ix_tasks_parent_id", "parent_id"),
+        # Statistics read every column they need from these, never the wide table rows.
+        Index("ix_tasks_stats", "due_date", *STATS_COLUMNS),
+        Index(
+            "ix_tasks_stats_extended",
+            "extended_on",
+            *(c for c in STATS_COLUMNS if c != "extended_on"),
+            "due_date",
+            sqlite_where=text("extended_on IS NOT NULL"),
+            postgresql_where=text("extended_on IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,20 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
 
 from tracker.agencies.models import Agency
 from tracker.agencies.service import get_agency, lineage_ids
+from tracker.directives.models import Directive
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.permissions import involving_coordinator, visible_tasks
+from tracker.permissions import involving_coordinator, visible_task_conditions
+from tracker.tasks.groups import annotate_children
 from tracker.tasks.models import Task
-from tracker.tasks.timeliness import Basis, Timeliness, timeliness_condition
+from tracker.tasks.timeliness import (
+    Basis,
+    Timeliness,
+    annotate_timeliness,
+    due_between,
+    timeliness_condition,
+)
 from tracker.text import search_terms
 from tracker.users.models import User
 
+STREAM_BATCH = 1000
 SORTS = {
     "due_date": (Task.due_date.asc().nulls_last(), Task.id.asc()),
     "-due_date": (Task.due_date.desc().nulls_last(), Task.id.desc()),
@@ -54,9 +64,8 @@ def task_conditions(user: User, spec: TaskFilter, today: dt.date, *, counting=Fa
     if spec.due_from and spec.due_to and spec.due_from > spec.due_to:
         raise InvalidInput("due_from is after due_to.", field="due_from")
     # SQLite's fast count needs a WHERE-less query, so "everything" adds no condition.
-    visible = visible_tasks(user, counting=counting and _is_sqlite())
-    conditions = [visible] if visible is not None else []
-    return conditions + _conditions(spec, today, counting=counting and _is_sqlite())
+    visible = visible_task_conditions(user, counting=counting and _is_sqlite())
+    return visible + _conditions(spec, today, counting=counting and _is_sqlite())
 
 
 def filtered_tasks(user: User, spec: TaskFilter, today: dt.date) -> Select:
@@ -84,14 +93,22 @@ def _conditions(spec: TaskFilter, today: dt.date, *, counting: bool) -> list:
         conditions.append(bucket)
     elif spec.as_of:
         conditions.append(Task.created_on <= spec.as_of)
-    if spec.due_from:
-        conditions.append(Task.due_date >= spec.due_from)
-    if spec.due_to:
-        conditions.append(Task.due_date <= spec.due_to)
+    conditions.extend(_due_conditions(spec))
     conditions.extend(
         Task.search_key.contains(t, autoescape=True) for t in search_terms(spec.q or "")
     )
     return conditions
+
+
+def _due_conditions(spec: TaskFilter) -> list:
+    """Due range on the current due date, or on the one that counted on `as_of` (as statistics)."""
+    if not (spec.due_from or spec.due_to):
+        return []
+    first, last = spec.due_from or dt.date.min, spec.due_to or dt.date.max
+    if spec.as_of is None and spec.basis is Basis.EFFECTIVE:
+        return [Task.due_date.between(first, last)]
+    # On the original basis the day does not matter.
+    return [due_between(first, last, spec.as_of or dt.date.max, spec.basis)]
 
 
 def _is_sqlite() -> bool:
@@ -112,8 +129,7 @@ def list_tasks(
     user: User, spec: TaskFilter, page: int, page_size: int, today: dt.date
 ) -> tuple[list[Task], int]:
     """Return one page of matching tasks, with their agencies loaded, and the total."""
-    counted = select(func.count()).select_from(Task)
-    total = db.session.scalar(counted.where(*task_conditions(user, spec, today, counting=True)))
+    total = count_tasks(user, spec, today)
     page_query = (
         filtered_tasks(user, spec, today)
         .order_by(*SORTS[spec.sort])
@@ -133,3 +149,32 @@ def list_load_options() -> tuple:
         .load_only(*AGENCY_REF)
         .options(lazyload(Agency.successor)),
     )
+
+
+def count_tasks(user: User, spec: TaskFilter, today: dt.date) -> int:
+    """Return how many tasks a user may see match the filter."""
+    conditions = task_conditions(user, spec, today, counting=True)
+    return db.session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
+
+
+def stream_tasks(
+    user: User, spec: TaskFilter, as_of: dt.date, today: dt.date, batch_size: int = STREAM_BATCH
+) -> Iterator[tuple[Task, str]]:
+    """Yield matching tasks with their directive's number, a batch at a time (server cursor).
+
+    Each batch gets its timeliness as of `as_of` and group counts, as the JSON list shows them;
+    the session's identity map holds objects weakly, so memory stays bounded by the batch.
+    """
+    query = (
+        filtered_tasks(user, spec, today)
+        .join(Directive, Directive.id == Task.directive_id)
+        .add_columns(Directive.number)
+        .order_by(*SORTS[spec.sort])
+        .options(*list_load_options())
+        .execution_options(yield_per=batch_size)
+    )
+    for batch in db.session.execute(query).partitions():
+        tasks = [task for task, _number in batch]
+        annotate_timeliness(tasks, as_of, spec.basis)
+        annotate_children(tasks)
+        yield from batch

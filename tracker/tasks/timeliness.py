@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, case, false, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, literal, null, or_, select
 
 from tracker.extensions import db
 from tracker.tasks.models import OPEN_STATUSES, Task, TaskStatus
@@ -119,6 +120,66 @@ def _current_condition(bucket: Timeliness, as_of: dt.date) -> ColumnElement[bool
     return conditions.get(bucket, false())
 
 
+@dataclasses.dataclass(frozen=True)
+class DueSlice:
+    """Tasks matching `condition`, and the SQL of the due date that counted for them on the day."""
+
+    condition: ColumnElement[bool]
+    due: ColumnElement
+
+
+def due_slices(
+    as_of: dt.date,
+    basis: Basis = Basis.EFFECTIVE,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> list[DueSlice]:
+    """Split the dated tasks (due from `first` to `last`, if given) into disjoint index ranges.
+
+    Extensions only move a due date later, so the date that counted on any day lies between the
+    original and the current one. Most tasks were not extended after the day: their current
+    due date counts, a plain column. Only the few extended after it need the extension history.
+    """
+    ranged = first is not None and last is not None
+    if basis is Basis.ORIGINAL:
+        if not ranged:
+            return [DueSlice(Task.due_date.is_not(None), Task.original_due_date)]
+        in_range = Task.original_due_date.between(first, last)
+        return [
+            DueSlice(and_(Task.due_date.between(first, last), in_range), Task.original_due_date),
+            DueSlice(
+                and_(Task.extended_on.is_not(None), Task.due_date > last, in_range),
+                Task.original_due_date,
+            ),
+        ]
+    settled = or_(Task.extended_on.is_(None), Task.extended_on <= as_of)
+    history = due_on(as_of, basis)
+    if not ranged:
+        return [
+            DueSlice(and_(Task.due_date.is_not(None), settled), Task.due_date),
+            DueSlice(Task.extended_on > as_of, history),
+        ]
+    return [
+        DueSlice(and_(Task.due_date.between(first, last), settled), Task.due_date),
+        DueSlice(
+            and_(
+                Task.extended_on > as_of,
+                Task.due_date >= first,
+                Task.original_due_date <= last,
+                history.between(first, last),
+            ),
+            history,
+        ),
+    ]
+
+
+def due_between(
+    first: dt.date, last: dt.date, as_of: dt.date, basis: Basis = Basis.EFFECTIVE
+) -> ColumnElement[bool]:
+    """SQL: the due date that counted at the end of a day lies from `first` to `last`."""
+    return or_(*(piece.condition for piece in due_slices(as_of, basis, first, last)))
+
+
 def existing_on(as_of: dt.date) -> ColumnElement[bool]:
     """SQL: the task existed and was not withdrawn at the end of the day."""
     return and_(
@@ -156,3 +217,25 @@ def timeliness_condition(
     }
     condition = conditions.get(bucket)
     return false() if condition is None else and_(existing_on(as_of), condition)
+
+
+def timeliness_case(
+    as_of: dt.date, basis: Basis = Basis.EFFECTIVE, due: ColumnElement | None = None
+) -> ColumnElement:
+    """SQL twin of `timeliness_of`: the bucket at the end of a day; NULL if absent or withdrawn.
+
+    `due` is the due date that counted (default: `due_on(as_of, basis)`); a `DueSlice` gives a
+    cheaper equivalent for its tasks.
+    """
+    due = due_on(as_of, basis) if due is None else due
+    on_time = case(
+        (Task.completed_on <= due, literal(Timeliness.DONE_ON_TIME.value)),
+        else_=literal(Timeliness.DONE_LATE.value),
+    )
+    return case(
+        (~existing_on(as_of), null()),
+        (due.is_(None), literal(Timeliness.REGULAR.value)),
+        (done_by(as_of), on_time),
+        (due >= as_of, literal(Timeliness.OPEN_IN_TERM.value)),
+        else_=literal(Timeliness.OPEN_OVERDUE.value),
+    )

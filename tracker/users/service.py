@@ -76,6 +76,11 @@ def hash_token(raw: str) -> str:
 
 def authenticate(raw: str | None, now: dt.datetime) -> User:
     """Return the active user a bearer token belongs to, or raise AuthenticationFailed."""
+    return authenticate_token(raw, now).user
+
+
+def authenticate_token(raw: str | None, now: dt.datetime) -> ApiToken:
+    """Return the valid token presented (its user active), or raise AuthenticationFailed."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         raise AuthenticationFailed("A valid bearer token is required.")
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
@@ -88,6 +93,16 @@ def authenticate(raw: str | None, now: dt.datetime) -> User:
             token.last_used_at = now
         else:
             _record_use(token.id, now)
+    return token
+
+
+def session_user(token_id: int, user_id: int, now: dt.datetime) -> User | None:
+    """Return the user of a browser session opened with a token, while that token stays valid."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id or token.revoked_at is not None:
+        return None
+    if not token.user.active or (token.expires_at is not None and token.expires_at <= now):
+        return None
     return token.user
 
 

@@ -1,0 +1,1 @@
+"""iCalendar feeds of agencies' due dates, for Outlook, Thunderbird and phones to subscribe to."""
