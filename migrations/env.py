@@ -6,6 +6,7 @@ from flask import current_app
 
 import tracker.models  # noqa: F401  (every table on the metadata)
 from tracker.db import UTCDateTime
+from tracker.search import is_search_object
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -46,6 +47,11 @@ def render_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     return False
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave the dialect-specific search index (made by its own migration) out of comparisons."""
+    return not is_search_object(name)
 
 
 def get_metadata():
@@ -107,6 +113,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_object=include_object,
             **conf_args,
         )
 

@@ -236,3 +236,33 @@ def test_malformed_or_stale_if_match_is_412(client, office, make, if_match):
     )
     assert response.status_code == 412, response.json
     assert client.get(f"/api/v1/tasks/{task.id}", headers=office).json["title"] != "X"
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("dinh danh", 1),
+        ("ĐỊNH", 1),
+        ("dinh dan", 1),
+        ("inh", 0),
+        ("VNeID 06", 1),
+        ("06", 2),
+        ("!!!", 0),
+        ("dịch vụ công", 1),
+    ],
+)
+def test_q_matches_words_by_prefix_without_accents(client, office, make, query, found):
+    directive = make.directive()
+    make.task(directive, title="Định danh điện tử qua VNeID theo Đề án 06")
+    make.task(directive, title="Dịch vụ công trực tuyến", description="Báo cáo tháng 06")
+    make.task(directive, title="Sổ sức khỏe điện tử")
+    response = client.get("/api/v1/tasks", query_string={"q": query}, headers=office)
+    assert response.status_code == 200
+    assert response.json["total"] == found
+
+
+def test_search_follows_edits(client, office, make):
+    task = make.task(title="Hóa đơn điện tử")
+    client.patch(f"/api/v1/tasks/{task.id}", json={"title": "Chữ ký số"}, headers=office)
+    assert client.get("/api/v1/tasks?q=chu ky so", headers=office).json["total"] == 1
+    assert client.get("/api/v1/tasks?q=hoa don", headers=office).json["total"] == 0

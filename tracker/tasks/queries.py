@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
 
 from tracker.agencies.models import Agency
@@ -15,6 +15,7 @@ from tracker.directives.models import Directive
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.permissions import involving_coordinator, visible_task_conditions
+from tracker.search import matches_words, search_words
 from tracker.tasks.groups import annotate_children
 from tracker.tasks.models import Task
 from tracker.tasks.timeliness import (
@@ -24,7 +25,6 @@ from tracker.tasks.timeliness import (
     due_between,
     timeliness_condition,
 )
-from tracker.text import search_terms
 from tracker.users.models import User
 
 STREAM_BATCH = 1000
@@ -94,9 +94,9 @@ def _conditions(spec: TaskFilter, today: dt.date, *, counting: bool) -> list:
     elif spec.as_of:
         conditions.append(Task.created_on <= spec.as_of)
     conditions.extend(_due_conditions(spec))
-    conditions.extend(
-        Task.search_key.contains(t, autoescape=True) for t in search_terms(spec.q or "")
-    )
+    if spec.q:
+        words = search_words(spec.q)
+        conditions.append(matches_words(words) if words else false())
     return conditions
 
 
