@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -22,6 +23,7 @@ def build_scheduler(app: Flask, jobs=JOBS) -> BlockingScheduler:
     settings = app.extensions["tracker.settings"]
     scheduler = BlockingScheduler(timezone=settings.zone, job_defaults=JOB_OPTIONS)
     for spec in jobs:
+        first_run = {"next_run_time": dt.datetime.now(settings.zone)} if spec.run_at_start else {}
         scheduler.add_job(
             run_job,
             IntervalTrigger(seconds=spec.seconds, timezone=settings.zone),
@@ -32,5 +34,6 @@ def build_scheduler(app: Flask, jobs=JOBS) -> BlockingScheduler:
             # Explicit on each job (not only as scheduler defaults, which APScheduler applies
             # only at start), so the job carries them from the moment it is declared.
             **JOB_OPTIONS,
+            **first_run,
         )
     return scheduler
