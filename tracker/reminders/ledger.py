@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, exists, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.extensions import db
@@ -25,11 +25,17 @@ MAX_ERROR = 2000
 def insert_new(rows: Sequence[dict]) -> int:
     """Insert ledger rows, silently keeping the existing row for a known key; returns how many
     were new. ON CONFLICT DO NOTHING makes a re-run, or a planner racing another, harmless."""
+    return insert_ignoring_duplicates(LEDGER, rows)
+
+
+def insert_ignoring_duplicates(table: Table, rows: Sequence[dict]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite); returns the rows inserted."""
     if not rows:
         return 0
     dialect = db.session.get_bind().dialect.name
     make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = make_insert(LEDGER).on_conflict_do_nothing().returning(LEDGER.c.id)
+    primary_key = next(iter(table.primary_key.columns))
+    statement = make_insert(table).on_conflict_do_nothing().returning(primary_key)
     return len(db.session.execute(statement, list(rows)).all())
 
 

@@ -117,12 +117,13 @@ def _send_each(connection, config, mails, now, time_left) -> Iterator[Result]:
             yield Result(mail, temporary=True, detail=_describe(exc))
             yield from _not_sent(pending, exc)
             return
-        except (smtplib.SMTPException, OSError) as exc:
+        except smtplib.SMTPException as exc:  # a reply about this mail; the connection lives
             yield Result(mail, temporary=_temporary(exc), detail=_describe(exc))
-            if isinstance(exc, OSError):
-                yield from _not_sent(pending, exc)
-                return
             continue
+        except OSError as exc:  # the network failed (SMTPException is an OSError, caught above)
+            yield Result(mail, temporary=True, detail=_describe(exc))
+            yield from _not_sent(pending, exc)
+            return
         yield Result(mail, sent=True, message_id=message["Message-ID"])
 
 

@@ -60,7 +60,7 @@ def plan_days(planner: Planner, today: dt.date, catch_up_days: int, *, force: bo
     planned are not planned again by the scheduler, though doing so would add nothing.
     """
     last = db.session.scalar(select(func.max(ReminderDay.day)))
-    earliest = today - dt.timedelta(days=catch_up_days)
+    earliest = today - dt.timedelta(days=catch_up_days + 1)  # excluded: the last day done
     start = max(last, earliest) if last else today - dt.timedelta(days=1)
     days = [d for d in _days_after(start, today) if d != today]
     due_now = planner.now >= planner.send_at(today)
@@ -69,7 +69,7 @@ def plan_days(planner: Planner, today: dt.date, catch_up_days: int, *, force: bo
     created = Counter()
     for day in days:
         created.update(plan_day(planner, day))
-    return {"days": [d.isoformat() for d in days], "created": dict(created)}
+    return {"days": [d.isoformat() for d in days], "created": dict(+created)}
 
 
 def _days_after(start: dt.date, end: dt.date) -> Iterator[dt.date]:
@@ -103,10 +103,9 @@ def _flush(buffer: list[dict], created: Counter) -> None:
 
 
 def _mark_planned(day: dt.date, now: dt.datetime, count: int) -> None:
-    """Remember that a day was planned (first time only)."""
-    if db.session.get(ReminderDay, day) is None:
-        db.session.add(ReminderDay(day=day, planned_at=now, created=count))
-    db.session.flush()
+    """Remember that a day was planned (the first planner to finish records it)."""
+    row = {"day": day, "planned_at": now, "created": count}
+    ledger.insert_ignoring_duplicates(ReminderDay.__table__, [row])
 
 
 def _rows_of_day(planner: Planner, day: dt.date) -> Iterator[dict]:
