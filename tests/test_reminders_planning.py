@@ -174,3 +174,13 @@ def test_cli_plan_for_a_day_twice(app, make, clock, db_session):
     assert '"created": {}' in second.output
     assert count(db_session) == 1
     assert app.extensions["tracker.clock"] is clock
+
+
+def test_planning_ahead_by_hand_leaves_no_gap(app, make, clock, settings_with, db_session):
+    settings_with(reminder_catch_up_days=3)
+    clock.set_today(MONDAY, hour=8)
+    plan(app)
+    clock.set_today(dt.date(2026, 5, 20), hour=8)
+    assert plan(app, force=True)["days"] == ["2026-05-17", "2026-05-18", "2026-05-19", "2026-05-20"]
+    clock.set_today(dt.date(2026, 5, 5), hour=8)  # the real today, before the day planned ahead
+    assert plan(app)["days"] == ["2026-05-05"]

@@ -54,26 +54,36 @@ class Planner:
 
 
 def plan_days(planner: Planner, today: dt.date, catch_up_days: int, *, force: bool) -> dict:
-    """Plan the days missed since the last planned one (bounded), then today.
+    """Plan the recent days that were missed (bounded), then today.
 
-    Today is planned when forced (by hand) or once its send hour has come; days already
-    planned are not planned again by the scheduler, though doing so would add nothing.
+    Today is planned when forced (by hand) or once its send hour has come; the scheduler
+    plans a day once (doing it again would add nothing). Days before the first day ever
+    planned are not caught up: a new installation starts with today.
     """
-    last = db.session.scalar(select(func.max(ReminderDay.day)))
-    earliest = today - dt.timedelta(days=catch_up_days + 1)  # excluded: the last day done
-    start = max(last, earliest) if last else today - dt.timedelta(days=1)
-    days = [d for d in _days_after(start, today) if d != today]
-    due_now = planner.now >= planner.send_at(today)
-    if force or (due_now and (last is None or last < today)):
-        days.append(today)
     created = Counter()
+    days = _days_to_plan(planner, today, catch_up_days, force)
     for day in days:
         created.update(plan_day(planner, day))
     return {"days": [d.isoformat() for d in days], "created": dict(+created)}
 
 
-def _days_after(start: dt.date, end: dt.date) -> Iterator[dt.date]:
-    day = start + dt.timedelta(days=1)
+def _days_to_plan(planner: Planner, today: dt.date, catch_up_days: int, force: bool) -> list:
+    """Return the unplanned days of the catch-up period, and today when it is due."""
+    first = db.session.scalar(select(func.min(ReminderDay.day)))
+    earliest = max(today - dt.timedelta(days=catch_up_days), first or today)
+    planned = set(
+        db.session.scalars(
+            select(ReminderDay.day).where(ReminderDay.day >= earliest, ReminderDay.day <= today)
+        )
+    )
+    days = [d for d in _days_from(earliest, today) if d not in planned and d != today]
+    if force or (planner.now >= planner.send_at(today) and today not in planned):
+        days.append(today)
+    return days
+
+
+def _days_from(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    day = start
     while day <= end:
         yield day
         day += dt.timedelta(days=1)
