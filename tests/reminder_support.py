@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import email
 import json
+import logging
 import socket
 import threading
 from email import policy
@@ -15,6 +16,9 @@ from aiosmtpd.controller import Controller
 
 from jobs import reminders
 from jobs.runner import run_job
+
+# aiosmtpd logs every SMTP command at INFO; the tests need only its warnings.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 def free_port() -> int:

@@ -9,13 +9,16 @@ from functools import lru_cache
 import holidays
 
 ONE_DAY = dt.timedelta(days=1)
+# Years computed up front, so that threads (the scheduler runs jobs in a pool) only read;
+# other years are still computed on demand.
+PRELOADED_YEARS = range(2010, 2051)
 
 
 class WorkingCalendar:
     """Answers which days are working days and counts them."""
 
     def __init__(self, country: str = "VN"):
-        self._holidays = holidays.country_holidays(country)
+        self._holidays = holidays.country_holidays(country, years=PRELOADED_YEARS)
 
     def is_working_day(self, day: dt.date) -> bool:
         """Return whether offices work on a day."""

@@ -51,6 +51,7 @@ def claim_mail_items(ctx: DeliveryContext) -> list[LedgerItem]:
 
 def claim_webhook_items(ctx: DeliveryContext) -> list[LedgerItem]:
     """Claim a batch of due webhook rows and load them."""
+    ledger.give_up_abandoned(ctx.now, ctx.max_attempts)
     return load_items(ledger.claim_webhooks(ctx.claim()))
 
 

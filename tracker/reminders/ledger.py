@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Table, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracker.db import UTCDateTime
 from tracker.extensions import db
 from tracker.reminders.models import (
     AgencyContact,
@@ -32,11 +48,53 @@ def insert_ignoring_duplicates(table: Table, rows: Sequence[dict]) -> int:
     """INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite); returns the rows inserted."""
     if not rows:
         return 0
-    dialect = db.session.get_bind().dialect.name
-    make_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     primary_key = next(iter(table.primary_key.columns))
-    statement = make_insert(table).on_conflict_do_nothing().returning(primary_key)
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = _unnest_insert(table, rows)
+        return len(db.session.execute(statement.returning(primary_key)).all())
+    statement = sqlite.insert(table).on_conflict_do_nothing().returning(primary_key)
     return len(db.session.execute(statement, list(rows)).all())
+
+
+def _unnest_insert(table: Table, rows: Sequence[dict]):
+    """PostgreSQL: one INSERT ... SELECT FROM unnest(arrays), one array parameter per column.
+
+    Much cheaper than a VALUES list with a parameter per value, which psycopg parses anew for
+    every batch; the rows keep the same conflict handling.
+    """
+    names = list(rows[0])
+    arrays = []
+    for name in names:
+        column, store = table.c[name], _storer(table.c[name])
+        values = [store(row[name]) for row in rows] if store else [row[name] for row in rows]
+        array_type = postgresql.ARRAY(_element_type(column))
+        arrays.append(bindparam(f"u_{name}", values, type_=array_type))
+    unnested = func.unnest(*arrays).table_valued(*names).render_derived(name="rows")
+    columns = [
+        cast(unnested.c[name], JSON) if isinstance(table.c[name].type, JSON) else unnested.c[name]
+        for name in names
+    ]
+    return postgresql.insert(table).from_select(names, select(*columns)).on_conflict_do_nothing()
+
+
+def _element_type(column):
+    """The type of an array of a column's values, in their stored form."""
+    if isinstance(column.type, UTCDateTime):
+        return DateTime()
+    if isinstance(column.type, JSON):
+        return Text()
+    return column.type
+
+
+def _storer(column):
+    """How an array parameter carries a column's values (naive UTC, JSON text), if not as is."""
+    if isinstance(column.type, UTCDateTime):
+        return lambda value: (
+            None if value is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+        )
+    if isinstance(column.type, JSON):
+        return lambda value: None if value is None else json.dumps(value, ensure_ascii=False)
+    return None
 
 
 def claimable(now: dt.datetime, max_attempts: int):
