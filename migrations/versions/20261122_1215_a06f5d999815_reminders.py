@@ -1,8 +1,8 @@
 """reminders
 
-Revision ID: 4696cee203d8
-Revises: e2be05f4f62f
-Create Date: 2026-11-22 11:53:11.739039
+Revision ID: a06f5d999815
+Revises: 877fc8f1a590
+Create Date: 2026-11-22 12:15:17.575364
 
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4696cee203d8'
-down_revision = 'e2be05f4f62f'
+revision = 'a06f5d999815'
+down_revision = '877fc8f1a590'
 branch_labels = None
 depends_on = None
 
