@@ -2,8 +2,8 @@
 
     python -m bench.reminders --database-url URL [--day YYYY-MM-DD] [--due-tasks 10000]
 
-Works on a database seeded by `python -m bench.seed` (or seeds `--seed-tasks N` plain tasks
-itself). It adds its own contacts (2 focal points and a head per current agency, 3 for the
+Works on a database seeded by `python -m bench.seed` (or seeds `--seed-tasks N` tasks itself
+the same way). It adds its own contacts (2 focal points and a head per current agency, 3 for the
 Government Office) and `--due-tasks` open tasks spread over the day's reminder windows, deletes
 the day's ledger rows, then measures: planning the day (seconds; peak Python memory with
 tracemalloc in a second run; the process's peak RSS), planning it again (creates nothing), and
@@ -31,6 +31,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import delete, func, insert, select, update
 
 from api.app import create_app
+from bench import seed
 from jobs import reminders
 from jobs.runner import run_job
 from tracker.agencies.data import load_agency_records
@@ -57,9 +58,10 @@ class CountingSink:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.counter = multiprocessing.Value("q", 0)
-        self.stop_event = multiprocessing.Event()
-        self.process = multiprocessing.Process(
+        spawn = multiprocessing.get_context("spawn")
+        self.counter = spawn.Value("q", 0)
+        self.stop_event = spawn.Event()
+        self.process = spawn.Process(
             target=_serve, args=(self.port, self.counter, self.stop_event), daemon=True
         )
 
@@ -117,10 +119,10 @@ def build_app(url: str, day: dt.date, sink: CountingSink):
 
 def prepare(seed_tasks: int, due_tasks: int, day: dt.date) -> dict:
     """Schema, registry, contacts, the due tasks; returns the database's figures."""
+    if seed_tasks:
+        seed.seed(seed_tasks, today=day)
     flask_migrate.upgrade()
     load_registry(load_agency_records())
-    if seed_tasks:
-        seed_background(seed_tasks, day)
     contacts = ensure_contacts()
     added = add_due_tasks(due_tasks, day)
     db.session.commit()
@@ -171,6 +173,7 @@ def bench_directive(number: str, issued: dt.date) -> tuple[int, bool]:
     now = dt.datetime.now(dt.UTC)
     directive = Directive(
         number=number,
+        issued_year=issued.year,
         title="Bench",
         kind="conclusion_notice",
         issued_on=issued,
@@ -232,25 +235,6 @@ def _task_row(task_id: int, directive_id: int, lead: int, due: dt.date, day: dt.
         "version": 1,
         "search_key": "",
     }
-
-
-def seed_background(count: int, day: dt.date) -> None:
-    """Plain tasks over ten years (for when bench.seed is not at hand)."""
-    directive_id, new = bench_directive(f"{count}/BENCH-BACKGROUND", day - dt.timedelta(days=3700))
-    if not new:
-        return
-    leads = [a.id for a in current_agencies()]
-    rng = random.Random(42)
-    first_id = (db.session.scalar(select(func.max(Task.id))) or 0) + 1
-    statuses = ("completed",) * 7 + ("in_progress", "assigned", "cancelled")
-    for start in range(0, count, INSERT_BATCH):
-        rows = []
-        for n in range(start, min(count, start + INSERT_BATCH)):
-            due = day + dt.timedelta(days=rng.randint(-3650, 900))
-            row = _task_row(first_id + n, directive_id, rng.choice(leads), due, day)
-            row["status"] = rng.choice(statuses)
-            rows.append(row)
-        _insert(Task.__table__, rows)
 
 
 def _insert(table, rows: Sequence[dict]) -> None:
@@ -366,7 +350,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--due-tasks", type=int, default=10_000, help="open tasks to add in the windows"
     )
-    parser.add_argument("--seed-tasks", type=int, default=0, help="plain tasks to add first")
+    parser.add_argument(
+        "--seed-tasks", type=int, default=0, help="tasks to add first with bench.seed (history)"
+    )
     parser.add_argument("--messages", type=int, default=5000, help="rows to deliver per-task")
     return parser.parse_args(argv)
 
