@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from jobs.runner import run_job
 from tests.reminder_support import deliver, plan
+from tracker.reminders import ledger
 from tracker.reminders.delivery import DeliveryContext, claim_mail_items
 from tracker.reminders.models import Notification, NotificationAttempt
 
@@ -273,3 +274,24 @@ def test_a_missed_day_is_caught_up(app, make, clock, mail_sink, db_session):
     (mail,) = mail_sink.take()  # Tuesday's reminder, late, in the one digest of the day
     assert "Hạn thứ Năm tuần sau" in mail.text
     assert db_session.scalar(select(func.count()).select_from(Notification)) == 2
+
+
+def test_a_batch_row_budget_never_splits_a_digest(
+    app, make, clock, mail_sink, monkeypatch, db_session
+):
+    monkeypatch.setattr(ledger, "MAX_ROWS_PER_CLAIM", 3)
+    clock.set_today(MONDAY, hour=8)
+    for agency in ("MOF", "MOH", "MOJ"):
+        make.contact(agency, f"dau.moi@{agency.lower()}.gov.vn")
+    for i in range(5):
+        make.task(title=f"Việc {i} của Bộ Tài chính", due_date=DUE_IN_7_WORKING_DAYS)
+    for agency in ("MOH", "MOJ"):
+        for i in range(2):
+            make.task(lead_agency=agency, title=f"Việc {i}", due_date=DUE_IN_7_WORKING_DAYS)
+    plan(app)
+    summary = deliver(app)
+    mails = {m.to: m for m in mail_sink.take()}
+    assert sorted(mails) == ["dau.moi@mof.gov.vn", "dau.moi@moh.gov.vn", "dau.moi@moj.gov.vn"]
+    assert mails["dau.moi@mof.gov.vn"].text.count("Chi tiết: ") == 5  # over the budget, whole
+    assert summary["messages_sent"] == 3 and summary["claimed"] == 9
+    assert states(db_session) == {"sent": 9}

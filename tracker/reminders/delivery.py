@@ -57,10 +57,18 @@ def claim_webhook_items(ctx: DeliveryContext) -> list[LedgerItem]:
 
 def load_items(row_ids: list[int]) -> list[LedgerItem]:
     """Load claimed rows with their task, contact or webhook as plain views."""
-    if not row_ids:
-        return []
+    rows = []
+    for chunk in ledger.chunked(row_ids):
+        rows.extend(db.session.execute(_rows_query(chunk)).all())
+    contacts = _contacts({row[0].contact_id for row in rows} - {None})
+    hooks = _hooks({row[0].webhook_id for row in rows} - {None})
+    reports = _last_reports({row[0].task_id for row in rows if row[0].rule == Rule.REPORT_MISSING})
+    return [_item(row, contacts, hooks, reports) for row in rows]
+
+
+def _rows_query(row_ids):
     lead = aliased(Agency)
-    query = (
+    return (
         select(
             Notification,
             Task.title,
@@ -78,11 +86,6 @@ def load_items(row_ids: list[int]) -> list[LedgerItem]:
         .where(Notification.id.in_(row_ids))
         .order_by(Notification.id)
     )
-    rows = db.session.execute(query).all()
-    contacts = _contacts({row[0].contact_id for row in rows} - {None})
-    hooks = _hooks({row[0].webhook_id for row in rows} - {None})
-    reports = _last_reports({row[0].task_id for row in rows if row[0].rule == Rule.REPORT_MISSING})
-    return [_item(row, contacts, hooks, reports) for row in rows]
 
 
 def _item(row, contacts, hooks, reports) -> LedgerItem:
@@ -129,17 +132,18 @@ def _hooks(ids: set[int]) -> dict[int, HookView]:
 
 def _last_reports(task_ids: set[int]) -> dict[int, dt.datetime]:
     """Return each task's latest progress (or completion) report time."""
-    if not task_ids:
-        return {}
-    query = (
-        select(Report.task_id, func.max(Report.created_at))
-        .where(
-            Report.task_id.in_(task_ids),
-            Report.kind.in_((ReportKind.PROGRESS.value, ReportKind.COMPLETION.value)),
+    latest = {}
+    for chunk in ledger.chunked(sorted(task_ids)):
+        query = (
+            select(Report.task_id, func.max(Report.created_at))
+            .where(
+                Report.task_id.in_(chunk),
+                Report.kind.in_((ReportKind.PROGRESS.value, ReportKind.COMPLETION.value)),
+            )
+            .group_by(Report.task_id)
         )
-        .group_by(Report.task_id)
-    )
-    return {task_id: _aware(at) for task_id, at in db.session.execute(query)}
+        latest.update({task_id: _aware(at) for task_id, at in db.session.execute(query)})
+    return latest
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

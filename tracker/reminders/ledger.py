@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy import (
     JSON,
@@ -36,6 +36,9 @@ from tracker.reminders.models import (
 
 LEDGER = Notification.__table__
 MAX_ERROR = 2000
+# A batch's rows are held in memory while sent; a contact's digest is never split, though.
+MAX_ROWS_PER_CLAIM = 5000
+IN_LIST_CHUNK = 5000
 
 
 def insert_new(rows: Sequence[dict]) -> int:
@@ -100,6 +103,7 @@ def _storer(column):
 def claimable(now: dt.datetime, max_attempts: int):
     """SQL: a row that is due, or whose worker's lease ran out (a killed worker's row)."""
     return and_(
+        Notification.state.in_((State.PENDING.value, State.SENDING.value)),  # the partial index
         Notification.attempts < max_attempts,
         or_(
             and_(Notification.state == State.PENDING, Notification.next_attempt_at <= now),
@@ -141,8 +145,36 @@ def claim_mail(claim: Claim) -> list[int]:
     ).all()
     if not contacts:
         return []
+    contacts = _within_row_budget(contacts, due)
     where = [Notification.contact_id.in_(contacts), Notification.channel == Channel.EMAIL, due]
     return _mark_claimed(claim, where)
+
+
+def _within_row_budget(contacts: list[int], due) -> list[int]:
+    """Keep the first contacts whose rows fit in one batch (always the first: a digest is whole).
+
+    Counted contact by contact, so a batch costs what it claims, not what all contacts have;
+    the contacts left out stay locked only until this claim commits.
+    """
+    kept, total = [], 0
+    for contact in contacts:
+        total += db.session.scalar(
+            select(func.count()).where(
+                Notification.contact_id == contact, Notification.channel == Channel.EMAIL, due
+            )
+        )
+        if kept and total > MAX_ROWS_PER_CLAIM:
+            break
+        kept.append(contact)
+        if total >= MAX_ROWS_PER_CLAIM:
+            break
+    return kept
+
+
+def chunked(items: Sequence, size: int = IN_LIST_CHUNK) -> Iterator[Sequence]:
+    """Split a long list of ids for IN (...) lists (PostgreSQL takes at most 65535 parameters)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def claim_webhooks(claim: Claim) -> list[int]:
@@ -268,22 +300,21 @@ def _clip(text: str | None) -> str | None:
 
 def release(row_ids: Sequence[int], worker: str, now: dt.datetime) -> None:
     """Hand back claimed rows not attempted (the lease was running out), uncounted."""
-    if not row_ids:
-        return
-    statement = (
-        update(Notification)
-        .where(Notification.id.in_(row_ids), Notification.claimed_by == worker)
-        .values(
-            state=State.PENDING,
-            claimed_by=None,
-            lease_until=None,
-            attempts=Notification.attempts - 1,
-            next_attempt_at=now,
-            updated_at=now,
+    for chunk in chunked(list(row_ids)):
+        statement = (
+            update(Notification)
+            .where(Notification.id.in_(chunk), Notification.claimed_by == worker)
+            .values(
+                state=State.PENDING,
+                claimed_by=None,
+                lease_until=None,
+                attempts=Notification.attempts - 1,
+                next_attempt_at=now,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(statement)
+        db.session.execute(statement)
 
 
 def retry_delay(attempt: int, base_seconds: int, max_seconds: int) -> dt.timedelta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.agencies.models import Agency
@@ -73,14 +73,33 @@ class State(StrEnum):
     SKIPPED = "skipped"
 
 
+UNDELIVERED = text("state IN ('pending', 'sending')")
+
+
 class Notification(db.Model):
     """One ledger row: a (task, rule, occurrence, recipient) to deliver exactly once."""
 
     __tablename__ = "notifications"
     __table_args__ = (
         UniqueConstraint("task_id", "rule", "occurrence", "recipient"),
-        Index("ix_notifications_contact_claim", "contact_id", "state", "next_attempt_at"),
-        Index("ix_notifications_claim", "channel", "state", "next_attempt_at", "id"),
+        # Partial: only rows still to deliver, so the claim indexes stay small as the ledger grows.
+        Index(
+            "ix_notifications_contact_claim",
+            "contact_id",
+            "state",
+            "next_attempt_at",
+            postgresql_where=UNDELIVERED,
+            sqlite_where=UNDELIVERED,
+        ),
+        Index(
+            "ix_notifications_claim",
+            "channel",
+            "state",
+            "next_attempt_at",
+            "id",
+            postgresql_where=UNDELIVERED,
+            sqlite_where=UNDELIVERED,
+        ),
         Index("ix_notifications_agency_id_id", "agency_id", "id"),
         Index("ix_notifications_state_id", "state", "id"),
         Index("ix_notifications_webhook_id", "webhook_id"),

@@ -1,8 +1,8 @@
 """reminders
 
-Revision ID: a06f5d999815
+Revision ID: 1f87ecdc33a4
 Revises: 877fc8f1a590
-Create Date: 2026-11-22 12:15:17.575364
+Create Date: 2026-11-22 12:33:17.693032
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a06f5d999815'
+revision = '1f87ecdc33a4'
 down_revision = '877fc8f1a590'
 branch_labels = None
 depends_on = None
@@ -85,8 +85,8 @@ def upgrade():
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_agency_id_id', ['agency_id', 'id'], unique=False)
-        batch_op.create_index('ix_notifications_claim', ['channel', 'state', 'next_attempt_at', 'id'], unique=False)
-        batch_op.create_index('ix_notifications_contact_claim', ['contact_id', 'state', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_notifications_claim', ['channel', 'state', 'next_attempt_at', 'id'], unique=False, postgresql_where=sa.text("state IN ('pending', 'sending')"), sqlite_where=sa.text("state IN ('pending', 'sending')"))
+        batch_op.create_index('ix_notifications_contact_claim', ['contact_id', 'state', 'next_attempt_at'], unique=False, postgresql_where=sa.text("state IN ('pending', 'sending')"), sqlite_where=sa.text("state IN ('pending', 'sending')"))
         batch_op.create_index('ix_notifications_state_id', ['state', 'id'], unique=False)
         batch_op.create_index('ix_notifications_webhook_id', ['webhook_id'], unique=False)
 
@@ -122,8 +122,8 @@ def downgrade():
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_webhook_id')
         batch_op.drop_index('ix_notifications_state_id')
-        batch_op.drop_index('ix_notifications_contact_claim')
-        batch_op.drop_index('ix_notifications_claim')
+        batch_op.drop_index('ix_notifications_contact_claim', postgresql_where=sa.text("state IN ('pending', 'sending')"), sqlite_where=sa.text("state IN ('pending', 'sending')"))
+        batch_op.drop_index('ix_notifications_claim', postgresql_where=sa.text("state IN ('pending', 'sending')"), sqlite_where=sa.text("state IN ('pending', 'sending')"))
         batch_op.drop_index('ix_notifications_agency_id_id')
 
     op.drop_table('notifications')
