@@ -17,21 +17,18 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import logging
-import multiprocessing
 import random
 import resource
-import socket
 import time
 import tracemalloc
 from collections.abc import Sequence
 
 import flask_migrate
-from aiosmtpd.controller import Controller
 from sqlalchemy import delete, func, insert, select, update
 
 from api.app import create_app
 from bench import seed
+from bench.smtp_sink import CountingSink
 from jobs import reminders
 from jobs.runner import run_job
 from tracker.agencies.data import load_agency_records
@@ -49,57 +46,6 @@ from tracker.tasks.models import Task, task_coordinators
 
 BENCH_DOMAIN = "bench.example.org"
 INSERT_BATCH = 5000
-
-
-class CountingSink:
-    """An aiosmtpd server in its own process (as a real server would be) that counts messages."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        spawn = multiprocessing.get_context("spawn")
-        self.counter = spawn.Value("q", 0)
-        self.stop_event = spawn.Event()
-        self.process = spawn.Process(
-            target=_serve, args=(self.port, self.counter, self.stop_event), daemon=True
-        )
-
-    @property
-    def count(self) -> int:
-        return self.counter.value
-
-    def start(self) -> None:
-        self.process.start()
-        for _ in range(100):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError("the SMTP sink did not start")
-
-    def stop(self) -> None:
-        self.stop_event.set()
-        self.process.join(10)
-
-
-class _Counter:
-    def __init__(self, counter):
-        self.counter = counter
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.counter.get_lock():
-            self.counter.value += 1
-        return "250 OK"
-
-
-def _serve(port: int, counter, stop_event) -> None:
-    """The sink process: serve until told to stop."""
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
-    controller = Controller(_Counter(counter), hostname="127.0.0.1", port=port)
-    controller.start()
-    stop_event.wait()
-    controller.stop()
 
 
 def build_app(url: str, day: dt.date, sink: CountingSink):
