@@ -1,8 +1,8 @@
 """reminders
 
-Revision ID: 1f87ecdc33a4
-Revises: 877fc8f1a590
-Create Date: 2026-11-22 12:33:17.693032
+Revision ID: 18749a1515b7
+Revises: cbb488e63f93
+Create Date: 2026-11-22 12:50:15.417464
 
 """
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1f87ecdc33a4'
-down_revision = '877fc8f1a590'
+revision = '18749a1515b7'
+down_revision = 'cbb488e63f93'
 branch_labels = None
 depends_on = None
 
