@@ -39,6 +39,9 @@ MAX_ERROR = 2000
 # A batch's rows are held in memory while sent; a contact's digest is never split, though.
 MAX_ROWS_PER_CLAIM = 5000
 IN_LIST_CHUNK = 5000
+UNDELIVERED_STATES = bindparam(
+    "undelivered", [State.PENDING.value, State.SENDING.value], expanding=True, literal_execute=True
+)
 
 
 def insert_new(rows: Sequence[dict]) -> int:
@@ -103,7 +106,9 @@ def _storer(column):
 def claimable(now: dt.datetime, max_attempts: int):
     """SQL: a row that is due, or whose worker's lease ran out (a killed worker's row)."""
     return and_(
-        Notification.state.in_((State.PENDING.value, State.SENDING.value)),  # the partial index
+        # Literal values: SQLite (and a generic PostgreSQL plan) can use the partial claim
+        # indexes only when the query's own text implies their condition.
+        Notification.state.in_(UNDELIVERED_STATES),
         Notification.attempts < max_attempts,
         or_(
             and_(Notification.state == State.PENDING, Notification.next_attempt_at <= now),
