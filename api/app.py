@@ -14,15 +14,18 @@ from werkzeug.routing import IntegerConverter
 from api import (
     agencies,
     calendar,
+    contacts,
     directives,
     errors,
     extensions,
+    notifications,
     overview,
     reports,
     stats,
     tasks,
     textimport,
     transactions,
+    webhooks,
 )
 from api.docs import STATIC_URL, docs_static
 from api.schemas.common import ErrorSchema
@@ -40,12 +43,15 @@ RESOURCE_BLUEPRINTS = (
     agencies.blp,
     calendar.blp,
     calendar.feed_blp,
+    contacts.blp,
     directives.blp,
     textimport.blp,
     tasks.blp,
     reports.blp,
     extensions.blp,
     stats.blp,
+    webhooks.blp,
+    notifications.blp,
 )
 
 

@@ -1,12 +1,22 @@
-"""Scheduler commands, added to the `tracker` group."""
+"""Scheduler and reminder commands, added to the `tracker` group."""
 
 from __future__ import annotations
+
+import json
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from jobs import reminders
+from jobs.runner import run_job
 from jobs.scheduler import build_scheduler
+
+TODAY = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Plan as of this day (YYYY-MM-DD) at the send hour; default: the clock's today.",
+)
 
 
 @click.command("scheduler")
@@ -25,7 +35,45 @@ def scheduler_command():
         click.echo("Scheduler stopped.")
 
 
+@click.group("reminders")
+def reminders_group():
+    """Plan and deliver reminders by hand or from cron (idempotent)."""
+
+
+def _run(job_id: str, func, today) -> None:
+    """Run a reminder job (as of a day, if given) and print its summary as JSON."""
+    app = current_app._get_current_object()
+    with reminders.clock_as_of(app, today.date() if today else None):
+        result = run_job(app, job_id, func)
+    click.echo(json.dumps(result, ensure_ascii=False, sort_keys=True))
+
+
+@reminders_group.command("plan")
+@TODAY
+@with_appcontext
+def plan_command(today):
+    """Write the ledger rows of the day (and of missed days); running it twice adds nothing."""
+    _run("reminders.plan", reminders.plan, today)
+
+
+@reminders_group.command("deliver")
+@TODAY
+@with_appcontext
+def deliver_command(today):
+    """Send the e-mails and webhook events that are due."""
+    _run("reminders.deliver", reminders.deliver, today)
+
+
+@reminders_group.command("run")
+@TODAY
+@with_appcontext
+def run_command(today):
+    """Plan, then deliver."""
+    _run("reminders.run", reminders.run, today)
+
+
 def register_job_commands(group: AppGroup) -> None:
     """Attach the job commands to the command group."""
-    if "scheduler" not in group.commands:
-        group.add_command(scheduler_command)
+    for command in (scheduler_command, reminders_group):
+        if command.name not in group.commands:
+            group.add_command(command)

@@ -1,8 +1,10 @@
-"""Run a job inside the app context as one unit of work."""
+"""Run a job inside the app context as one unit of work (or as a few, step by step)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask
 
@@ -10,6 +12,7 @@ from tracker.db import write_intent
 from tracker.extensions import db
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def run_job(app: Flask, job_id: str, func) -> object:
@@ -25,4 +28,19 @@ def run_job(app: Flask, job_id: str, func) -> object:
         finally:
             db.session.remove()
     log.debug("job %s done: %s", job_id, result)
+    return result
+
+
+def commit_step(step: Callable[[], T]) -> T:
+    """Run one step of a multi-step job (inside run_job) as its own transaction.
+
+    Delivery needs this: its claim must be committed before it talks to a mail server, and
+    its outcomes committed after, with no transaction (or SQLite lock) held in between.
+    """
+    try:
+        result = step()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return result

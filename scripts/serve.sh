@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Run the service for a newcomer: SQLite under instance/, registry and demo data, API and scheduler.
+# Run the service for a newcomer: SQLite under instance/, registry and demo data, API, scheduler,
+# and a local mail sink that writes every reminder e-mail to instance/mail/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 FLASK=".venv/bin/flask --app wsgi"
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
+MAIL_PORT=${MAIL_PORT:-8025}
+MAIL_DIR=${MAIL_DIR:-instance/mail}
+# Reminders go to the local sink, never to real addresses.
+export TRACKER_SMTP_HOST=127.0.0.1 TRACKER_SMTP_PORT="$MAIL_PORT" TRACKER_SMTP_SECURITY=none
 
 $FLASK db upgrade
 $FLASK tracker demo
 token=$($FLASK tracker demo-token | tail -n 1)
 
+.venv/bin/python -m jobs.mailsink --dir "$MAIL_DIR" --host 127.0.0.1 --port "$MAIL_PORT" &
+mailsink=$!
 $FLASK tracker scheduler &
 scheduler=$!
-trap 'kill "$scheduler" 2>/dev/null || true' EXIT INT TERM
+trap 'kill "$scheduler" "$mailsink" 2>/dev/null || true' EXIT INT TERM
 
 cat <<MSG
 
@@ -23,7 +30,9 @@ cat <<MSG
     Token of the demo Government Office user (office@demo.vpcp.gov.vn):
       $token
     Try:      curl -H "Authorization: Bearer $token" "http://$HOST:$PORT/api/v1/tasks?timeliness=open_overdue"
-  The scheduler runs as its own process (pid $scheduler). Stop both with Ctrl-C.
+  The scheduler runs as its own process (pid $scheduler); on working days from 08:00 it sends
+  reminders to the demo contacts through a local mail sink (pid $mailsink): read them in $MAIL_DIR/.
+  Stop everything with Ctrl-C.
 
 MSG
 # A long CSV/XLSX export streams for a while: give requests more than gunicorn's default 30 s.

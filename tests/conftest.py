@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import uuid
@@ -16,6 +17,7 @@ from sqlalchemy import delete, make_url
 
 from api.app import create_app
 from tests import factories
+from tests.reminder_support import MailSink, WebhookReceiver
 from tracker.agencies.data import load_agency_records
 from tracker.agencies.models import Agency
 from tracker.agencies.service import load_registry
@@ -139,3 +141,34 @@ def admin(make):
 def viewer(make):
     """Headers of a read-only user."""
     return make.auth("viewer")
+
+
+@pytest.fixture
+def settings_with(app):
+    """Change settings for one test: `settings_with(reminder_digest=False)`."""
+    original = app.extensions["tracker.settings"]
+
+    def apply(**changes):
+        current = app.extensions["tracker.settings"]
+        app.extensions["tracker.settings"] = dataclasses.replace(current, **changes)
+
+    yield apply
+    app.extensions["tracker.settings"] = original
+
+
+@pytest.fixture
+def mail_sink(settings_with):
+    """A real SMTP server on a free loopback port, with the app's SMTP settings pointing at it."""
+    sink = MailSink().start()
+    settings_with(smtp_host="127.0.0.1", smtp_port=sink.port, smtp_security="none")
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def webhook_receiver(settings_with):
+    """A real HTTP server receiving webhooks on a free loopback port."""
+    receiver = WebhookReceiver().start()
+    settings_with(webhook_allow_private_hosts=True)
+    yield receiver
+    receiver.stop()

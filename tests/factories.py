@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from tracker.agencies.service import get_agency
 from tracker.clock import current_clock
 from tracker.deadlines import DeadlineKind
 from tracker.directives.service import DirectiveInput, create_directive
+from tracker.reminders.contacts import ContactInput, create_contact
 from tracker.tasks.service import TaskInput, create_task
 from tracker.users.service import create_token, create_user
 
@@ -63,3 +65,10 @@ class Factories:
         """Return request headers that authenticate a new user of a role."""
         _user, raw = self.user(role, agency)
         return {"Authorization": f"Bearer {raw}"}
+
+    def contact(self, agency: str, email: str, role: str = "focal_point", **fields):
+        """Create an agency contact who receives reminders."""
+        data = ContactInput(email=email, role=role, **fields)
+        contact = create_contact(get_agency(agency), data, None, current_clock().now())
+        self.session.commit()
+        return contact

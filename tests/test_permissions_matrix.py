@@ -5,8 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from sqlalchemy import select
 
 from tests.workflow_helpers import EVIDENCE, extend, report
+from tracker.agencies.service import get_agency
+from tracker.clock import current_clock
+from tracker.reminders.models import Notification
+from tracker.reminders.subscriptions import WebhookInput, create_webhook
 
 ROLES = ("anonymous", "admin", "office", "lead", "coordinator", "outsider", "viewer")
 
@@ -21,10 +26,22 @@ class World:
     task: int
     submitted: tuple[int, int]
     pending: tuple[int, int]
+    contact: int
+    webhook: int
+    notification: int
 
 
 @pytest.fixture
-def world(client, make) -> World:
+def world(client, make, db_session) -> World:
+    hook = create_webhook(
+        get_agency("MOF"),
+        WebhookInput(url="https://hooks.example.org/mof", secret="s" * 20),
+        None,
+        current_clock().now(),
+        allow_private=False,
+    )
+    db_session.commit()
+    contact = make.contact("MOF", "dau.moi@mof.gov.vn")
     directive = make.directive()
     empty = make.directive()
     task = make.task(directive, lead_agency="MOF", coordinating_agencies=["MOH"])
@@ -42,6 +59,7 @@ def world(client, make) -> World:
         "outsider": make.auth("agency", "MOIT"),
         "viewer": make.auth("viewer"),
     }
+    notification = db_session.scalar(select(Notification.id).limit(1))
     return World(
         headers,
         directive.id,
@@ -49,6 +67,9 @@ def world(client, make) -> World:
         task.id,
         (submitted.id, completion["id"]),
         (extended.id, extension["id"]),
+        contact.id,
+        hook.id,
+        notification,
     )
 
 
@@ -75,6 +96,14 @@ READERS = {
     "viewer": 200,
 }
 TASK_READERS = READERS | {"outsider": 404}
+AGENCY_ITSELF = {
+    "admin": 200,
+    "office": 200,
+    "lead": 200,
+    "coordinator": 403,
+    "outsider": 403,
+    "viewer": 403,
+}
 STAFF_ONLY = {
     "admin": 200,
     "office": 200,
@@ -209,6 +238,46 @@ ENDPOINTS = {
             {"tasks": [{"title": "T", "lead_agency": "MOJ", "deadline_kind": "regular"}]},
         ),
         created(STAFF_ONLY),
+    ),
+    "list contacts": (lambda w: ("GET", "/api/v1/agencies/MOF/contacts", None), AGENCY_ITSELF),
+    "add contact": (
+        lambda w: ("POST", "/api/v1/agencies/MOF/contacts", {"email": "moi@mof.gov.vn"}),
+        created(AGENCY_ITSELF),
+    ),
+    "get contact": (
+        lambda w: ("GET", f"/api/v1/agencies/MOF/contacts/{w.contact}", None),
+        AGENCY_ITSELF,
+    ),
+    "edit contact": (
+        lambda w: ("PATCH", f"/api/v1/agencies/MOF/contacts/{w.contact}", {"paused": True}),
+        AGENCY_ITSELF,
+    ),
+    "delete contact": (
+        lambda w: ("DELETE", f"/api/v1/agencies/MOF/contacts/{w.contact}", None),
+        AGENCY_ITSELF | {"admin": 204, "office": 204, "lead": 204},
+    ),
+    "list webhooks": (lambda w: ("GET", "/api/v1/webhooks", None), READERS | {"viewer": 403}),
+    "register webhook": (
+        lambda w: (
+            "POST",
+            "/api/v1/webhooks",
+            {"agency": "MOF", "url": "https://hooks.example.org/x", "secret": "t" * 20},
+        ),
+        created(AGENCY_ITSELF),
+    ),
+    "get webhook": (lambda w: ("GET", f"/api/v1/webhooks/{w.webhook}", None), AGENCY_ITSELF),
+    "edit webhook": (
+        lambda w: ("PATCH", f"/api/v1/webhooks/{w.webhook}", {"active": False}),
+        AGENCY_ITSELF,
+    ),
+    "delete webhook": (
+        lambda w: ("DELETE", f"/api/v1/webhooks/{w.webhook}", None),
+        AGENCY_ITSELF | {"admin": 204, "office": 204, "lead": 204},
+    ),
+    "list notifications": (lambda w: ("GET", "/api/v1/notifications", None), STAFF_ONLY),
+    "get notification": (
+        lambda w: ("GET", f"/api/v1/notifications/{w.notification}", None),
+        STAFF_ONLY,
     ),
     "withdraw task": (
         lambda w: ("POST", f"/api/v1/tasks/{w.task}/cancel", {"reason": "Không còn cần"}),

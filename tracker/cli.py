@@ -10,7 +10,12 @@ from flask.cli import AppGroup
 from tracker.agencies.data import load_agency_records
 from tracker.agencies.service import load_registry
 from tracker.clock import current_clock
-from tracker.demo.loader import DEMO_OFFICE_EMAIL, ensure_demo_users, load_demo
+from tracker.demo.loader import (
+    DEMO_OFFICE_EMAIL,
+    ensure_demo_contacts,
+    ensure_demo_users,
+    load_demo,
+)
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.textimport import parse_directive_text
@@ -49,6 +54,8 @@ def demo_command():
     )
     created = run_unit(lambda: ensure_demo_users(clock.now()))
     click.echo(f"Demo users created: {created}.")
+    contacts = run_unit(lambda: ensure_demo_contacts(clock.now()))
+    click.echo(f"Demo agency contacts created: {contacts}.")
 
 
 @tracker_group.command("demo-token")

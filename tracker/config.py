@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Mapping
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -90,9 +91,52 @@ def parse_secret(value: Any) -> str:
     return secret
 
 
-def setting(default: Any, parse: Callable[[Any], Any], doc: str) -> Any:
-    """Declare one setting with its default, parser and description."""
-    return dataclasses.field(default=default, metadata={"parse": parse, "doc": doc})
+def parse_days_before(value: Any) -> tuple[int, ...]:
+    """Accept distinct working-day counts such as "7,3,1" (empty for none), largest first."""
+    if isinstance(value, tuple | list):
+        items = [str(v) for v in value]
+    else:
+        items = [part for part in str(value).replace(" ", "").split(",") if part]
+    days = [int_between(1, 60)(item) for item in items]
+    if len(set(days)) != len(days):
+        raise ValueError("expected distinct numbers")
+    return tuple(sorted(days, reverse=True))
+
+
+def one_of(*choices: str) -> Callable[[Any], str]:
+    """Return a parser that accepts one of a few words."""
+
+    def parse(value: Any) -> str:
+        word = str(value).strip().lower()
+        if word not in choices:
+            raise ValueError(f"expected one of {', '.join(choices)}")
+        return word
+
+    return parse
+
+
+def parse_mail_from(value: Any) -> str:
+    """Accept a sender such as `Name <user@host>` or `user@host`."""
+    text = str(value).strip()
+    _name, address = parseaddr(text)
+    if "@" not in address or any(ch in text for ch in "\r\n"):
+        raise ValueError("expected an e-mail address, optionally as Name <user@host>")
+    return text
+
+
+def parse_host(value: Any) -> str:
+    """Accept a host name or address (no scheme, no spaces)."""
+    host = str(value).strip()
+    if not host or any(ch in host for ch in " /\\\r\n"):
+        raise ValueError("expected a host name or address")
+    return host
+
+
+def setting(default: Any, parse: Callable[[Any], Any], doc: str, *, secret: bool = False) -> Any:
+    """Declare one setting with its default, parser and description (secrets stay out of repr)."""
+    return dataclasses.field(
+        default=default, repr=not secret, metadata={"parse": parse, "doc": doc}
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,6 +156,55 @@ class Settings:
     sql_echo: bool = setting(False, parse_bool, "log every SQL statement")
     export_max_rows: int = setting(
         200_000, int_between(1, 10_000_000), "most tasks one CSV/XLSX export may hold"
+    )
+    reminder_days_before: tuple[int, ...] = setting(
+        (7, 3, 1), parse_days_before, "working days before the due date to remind"
+    )
+    reminder_on_due_date: bool = setting(True, parse_bool, "remind on the due date itself")
+    reminder_overdue_every_days: int = setting(
+        7, int_between(0, 90), "repeat overdue reminders every N days (0: never)"
+    )
+    reminder_overdue_horizon_days: int = setting(
+        365, int_between(0, 3660), "stop repeating overdue reminders after N days"
+    )
+    reminder_escalate_after_working_days: int = setting(
+        10, int_between(0, 120), "escalate after N working days overdue (0: never)"
+    )
+    reminder_report_period: str = setting(
+        "month", one_of("month", "quarter", "off"), "periodic report regular tasks owe"
+    )
+    reminder_send_hour: int = setting(8, int_between(0, 23), "local hour reminders go out")
+    reminder_digest: bool = setting(True, parse_bool, "one digest per contact per day")
+    reminder_catch_up_days: int = setting(
+        14, int_between(0, 90), "missed days planned when the scheduler comes back"
+    )
+    reminder_batch_size: int = setting(200, int_between(1, 5000), "messages claimed at a time")
+    reminder_lease_seconds: int = setting(
+        300, int_between(10, 86400), "how long a claimed message is reserved for its worker"
+    )
+    reminder_max_attempts: int = setting(
+        20, int_between(1, 100), "attempts before a message is recorded as failed"
+    )
+    reminder_retry_base_seconds: int = setting(
+        60, int_between(1, 86400), "first retry delay; doubled each attempt"
+    )
+    reminder_retry_max_seconds: int = setting(
+        1800, int_between(1, 86400), "longest delay between retries"
+    )
+    smtp_host: str = setting("localhost", parse_host, "SMTP server")
+    smtp_port: int = setting(25, int_between(1, 65535), "SMTP port")
+    smtp_security: str = setting(
+        "none", one_of("none", "starttls", "tls"), "SMTP transport security"
+    )
+    smtp_username: str = setting("", str, "SMTP user (empty: no login)")
+    smtp_password: str = setting("", str, "SMTP password", secret=True)
+    smtp_timeout_seconds: int = setting(30, int_between(1, 600), "SMTP network timeout")
+    mail_from: str = setting(
+        "Theo dõi nhiệm vụ <tracker@localhost>", parse_mail_from, "sender of reminders"
+    )
+    webhook_timeout_seconds: int = setting(10, int_between(1, 120), "webhook request timeout")
+    webhook_allow_private_hosts: bool = setting(
+        False, parse_bool, "allow webhooks to loopback and private addresses"
     )
 
     @property

@@ -4,19 +4,31 @@ from tracker.agencies.models import Agency
 from tracker.audit.models import AuditEntry
 from tracker.directives.models import Directive
 from tracker.idempotency.models import IdempotencyKey
+from tracker.reminders.models import (
+    AgencyContact,
+    Notification,
+    NotificationAttempt,
+    ReminderDay,
+    Webhook,
+)
 from tracker.tasks.models import Task, task_coordinators
 from tracker.users.models import ApiToken, User
 from tracker.workflow.models import Extension, Report
 
 __all__ = [
     "Agency",
+    "AgencyContact",
     "ApiToken",
     "AuditEntry",
     "Directive",
     "Extension",
     "IdempotencyKey",
+    "Notification",
+    "NotificationAttempt",
+    "ReminderDay",
     "Report",
     "Task",
     "User",
+    "Webhook",
     "task_coordinators",
 ]

@@ -141,3 +141,38 @@ def involving_coordinator(agency_ids: set[int], *, counting: bool = False) -> Co
             task_coordinators.c.agency_id.in_(agency_ids),
         )
     )
+
+
+def _require_agency_or_staff(user: User, agency_id: int, doing: str) -> None:
+    """Office and admin act for any agency; an agency's users for their own (and merged) one."""
+    if is_staff(user):
+        return
+    if user.role == Role.AGENCY and agency_id in lineage_ids(user.agency_id):
+        return
+    raise PermissionDenied(f"Only the Government Office or the agency itself may {doing}.")
+
+
+def authorize_read_contacts(user: User, agency_id: int) -> None:
+    """An agency's contacts are seen by office, admin and the agency."""
+    _require_agency_or_staff(user, agency_id, "see an agency's contacts")
+
+
+def authorize_manage_contacts(user: User, agency_id: int) -> None:
+    """An agency's contacts are managed by office, admin and the agency."""
+    _require_agency_or_staff(user, agency_id, "manage an agency's contacts")
+
+
+def authorize_list_webhooks(user: User) -> None:
+    """Webhooks are listed by office and admin (all) and by agencies (their own)."""
+    if not is_staff(user) and user.role != Role.AGENCY:
+        raise PermissionDenied("Only the Government Office or agencies may see webhooks.")
+
+
+def authorize_manage_webhooks(user: User, agency_id: int) -> None:
+    """Office and admin register webhooks for any agency or the Office; agencies for their own."""
+    _require_agency_or_staff(user, agency_id, "manage this agency's webhooks")
+
+
+def authorize_view_notifications(user: User) -> None:
+    """The reminder ledger is for office and admin."""
+    _require_staff(user, "see the reminder ledger")

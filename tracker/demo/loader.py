@@ -8,10 +8,13 @@ from importlib import resources
 
 from sqlalchemy import select
 
+from tracker.agencies.service import get_agency
 from tracker.deadlines import DeadlineKind
 from tracker.directives.models import Directive
 from tracker.directives.service import DirectiveInput, create_directive
 from tracker.extensions import db
+from tracker.reminders.contacts import ContactInput, create_contact
+from tracker.reminders.models import AgencyContact
 from tracker.tasks.service import TaskInput, create_task
 from tracker.users.models import User
 from tracker.users.service import create_user
@@ -70,5 +73,31 @@ def ensure_demo_users(now: dt.datetime) -> int:
     for email, role, agency, name in DEMO_USERS:
         if email not in existing:
             create_user(email, role, agency, name, now)
+            created += 1
+    return created
+
+
+DEMO_CONTACTS = (
+    ("MPS", "dau-moi@demo.bocongan.gov.vn", "Đầu mối theo dõi nhiệm vụ Bộ Công an", "focal_point"),
+    ("MPS", "lanh-dao@demo.bocongan.gov.vn", "Lãnh đạo Văn phòng Bộ Công an", "head"),
+    ("MOF", "dau-moi@demo.mof.gov.vn", "Đầu mối theo dõi nhiệm vụ Bộ Tài chính", "focal_point"),
+    ("MOF", "lanh-dao@demo.mof.gov.vn", "Chánh Văn phòng Bộ Tài chính", "head"),
+    ("MOST", "dau-moi@demo.most.gov.vn", "Đầu mối Bộ Khoa học và Công nghệ", "focal_point"),
+    ("MOH", "dau-moi@demo.moh.gov.vn", "Đầu mối Bộ Y tế", "focal_point"),
+    ("MOHA", "dau-moi@demo.moha.gov.vn", "Đầu mối Bộ Nội vụ", "focal_point"),
+    ("MOJ", "dau-moi@demo.moj.gov.vn", "Đầu mối Bộ Tư pháp", "focal_point"),
+    ("SBV", "dau-moi@demo.sbv.gov.vn", "Đầu mối Ngân hàng Nhà nước Việt Nam", "focal_point"),
+    ("MOD", "dau-moi@demo.mod.gov.vn", "Đầu mối Bộ Quốc phòng", "focal_point"),
+    ("OOG", "theo-doi@demo.vpcp.gov.vn", "Vụ Tổng hợp, Văn phòng Chính phủ", "focal_point"),
+)
+
+
+def ensure_demo_contacts(now: dt.datetime) -> int:
+    """Create the demo agencies' contacts that do not exist yet; returns how many were created."""
+    existing = set(db.session.scalars(select(AgencyContact.email)))
+    created = 0
+    for code, email, name, role in DEMO_CONTACTS:
+        if email not in existing:
+            create_contact(get_agency(code), ContactInput(email, name, role), None, now)
             created += 1
     return created

@@ -12,6 +12,7 @@ from tracker.agencies.service import resolve_codes
 from tracker.audit.service import record, record_task, task_snapshot
 from tracker.errors import InvalidInput
 from tracker.extensions import db
+from tracker.reminders import events
 from tracker.tasks.models import Task, TaskStatus
 from tracker.tasks.service import TaskInput, assign_agencies, directive_for, get_task, new_task
 from tracker.users.models import User
@@ -78,6 +79,7 @@ def _create_child(parent, data, directive, member, actor, now, today) -> Task:
     db.session.add(child)
     db.session.flush()
     record_task("created", child, {}, actor, now)
+    events.task_assigned(child, now, today)
     return child
 
 

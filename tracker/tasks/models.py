@@ -81,6 +81,8 @@ class Task(db.Model):
             sqlite_where=text("extended_on IS NOT NULL"),
             postgresql_where=text("extended_on IS NOT NULL"),
         ),
+        # Regular tasks owe periodic reports; the monthly check reads only them.
+        Index("ix_tasks_kind_status", "deadline_kind", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

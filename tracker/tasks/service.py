@@ -16,6 +16,7 @@ from tracker.deadlines import DeadlineKind, describe, normalise_due_date
 from tracker.directives.models import Directive
 from tracker.errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
 from tracker.extensions import db
+from tracker.reminders import events
 from tracker.tasks.models import OPEN_STATUSES, Task
 from tracker.text import fold
 from tracker.users.models import User
@@ -57,6 +58,7 @@ def create_task(data: TaskInput, actor: User | None, now: dt.datetime, today: dt
     db.session.add(task)
     db.session.flush()
     record_task("created", task, {}, actor, now)
+    events.task_assigned(task, now, today)
     return task
 
 

@@ -11,6 +11,7 @@ from tracker.audit.service import jsonable, record, record_task, task_snapshot
 from tracker.directives.models import Directive
 from tracker.errors import InvalidInput, InvalidTransition, NotFound
 from tracker.extensions import db
+from tracker.reminders import events
 from tracker.tasks.groups import refresh_parent
 from tracker.tasks.models import OPEN_STATUSES, Task, TaskStatus
 from tracker.tasks.service import check_version
@@ -63,6 +64,7 @@ def post_report(
     record_task("status_changed", task, before, author, now)
     if task.parent_id:
         refresh_parent(task.parent_id, author, now, today)
+    events.report_submitted(task, report, now, today)
     return report
 
 
@@ -142,6 +144,7 @@ def review_report(
     record_task("status_changed", task, before, reviewer, now)
     if task.parent_id:
         refresh_parent(task.parent_id, reviewer, now, today)
+    events.report_reviewed(task, report, now, today)
     return report
 
 
