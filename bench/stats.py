@@ -17,13 +17,13 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 
 from flask import Flask
 from sqlalchemy import func, select, text
 
 from api.app import create_app
+from bench.list_tasks import WsgiTimer
 from bench.stats_history import add_extensions, bench_headers
 from tracker.clock import current_clock
 from tracker.extensions import db
@@ -31,23 +31,6 @@ from tracker.tasks.models import Task
 from tracker.workflow.models import Extension
 
 EXPORT_SIZES = (10_000, 50_000, 100_000)
-
-
-class WsgiTimer:
-    """Times the application's own handling of a request: wall clock and this thread's CPU."""
-
-    def __init__(self, app: Flask):
-        self.wsgi_app, self.last, self.last_cpu = app.wsgi_app, 0.0, 0.0
-        app.wsgi_app = self
-
-    def __call__(self, environ, start_response):
-        """Run the request and note how long it took."""
-        started, started_cpu = time.perf_counter(), time.thread_time()
-        try:
-            return self.wsgi_app(environ, start_response)
-        finally:
-            self.last = time.perf_counter() - started
-            self.last_cpu = time.thread_time() - started_cpu
 
 
 def percentile(values: Sequence[float], share: float) -> float:
