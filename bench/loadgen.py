@@ -224,10 +224,13 @@ class FallbackClient:
             "status_errors": self.errors["status_errors"],
             "timeouts": 0,
             "latency_us": {
-                "p50": pct(0.5), "p95": pct(0.95), "p99": pct(0.99),
-                "mean": sum(ordered) / len(ordered) * 1e6, "max": round(ordered[-1] * 1e6),
+                "p50": pct(0.5),
+                "p95": pct(0.95),
+                "p99": pct(0.99),
+                "mean": sum(ordered) / len(ordered) * 1e6,
+                "max": round(ordered[-1] * 1e6),
             },
-        }  # fmt: skip
+        }
 
 
 def main(argv: Sequence[str] | None = None) -> None:

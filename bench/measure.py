@@ -12,7 +12,7 @@ import dataclasses
 import http.client
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlencode
 
 from bench.loadgen import Request, run_load
@@ -40,21 +40,40 @@ class LoadPlan:
     warmup: float = 2.0
     threads: int = 1
 
-    def load(self, base_url: str, requests: Sequence[Request], connections: int | None = None,
-             duration: float | None = None) -> dict:  # fmt: skip
-        """Run one load (default: `connections` connections for `duration` seconds)."""
-        return run_load(
-            self.generator,
-            base_url,
-            requests,
-            connections or self.connections,
-            self.duration if duration is None else duration,
-            self.threads,
-        )
 
-    def latency(self, base_url: str, requests: Sequence[Request], duration: float | None = None):
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """A service under test: where it listens, and how much CPU its workers have used so far."""
+
+    base_url: str
+    plan: LoadPlan
+    worker_cpu_s: Callable[[], float]
+
+    def load(
+        self,
+        requests: Sequence[Request],
+        connections: int | None = None,
+        duration: float | None = None,
+    ) -> dict:
+        """Run one load (default: the plan's connections and duration), with workers' CPU."""
+        plan = self.plan
+        before = self.worker_cpu_s()
+        result = run_load(
+            plan.generator,
+            self.base_url,
+            requests,
+            connections or plan.connections,
+            plan.duration if duration is None else duration,
+            plan.threads,
+        )
+        spent = self.worker_cpu_s() - before
+        count = result["requests"]
+        result["worker_cpu_ms_per_request"] = round(spent * 1000 / count, 2) if count else None
+        return result
+
+    def latency(self, requests: Sequence[Request], duration: float | None = None) -> dict:
         """Run requests one at a time on one connection."""
-        return self.load(base_url, requests, 1, duration or self.latency_duration)
+        return self.load(requests, 1, duration or self.plan.latency_duration)
 
 
 def log(message: str) -> None:
@@ -127,38 +146,43 @@ def check_ours(base_url: str, req: OurRequests) -> dict:
 
 def measure_ours(server: Gunicorn, workload: Workload, plan: LoadPlan, compare: bool) -> dict:
     """Drive our service: latencies on one connection, throughput on `connections`."""
-    base, req = server.base_url, OurRequests(workload)
-    found = check_ours(base, req)
+    target, req = Target(server.base_url, plan, server.worker_cpu_s), OurRequests(workload)
+    found = check_ours(server.base_url, req)
     log("warming up")
     for requests in (req.list, *req.filters.values()), req.gets, (req.stats,):
-        plan.load(base, list(requests), 2, plan.warmup)
+        target.load(list(requests), 2, plan.warmup)
     result = {"checked": found}
     log("list: latency on one connection")
-    result["list_latency"] = plan.latency(base, [req.list])
-    for name, requests in (("list", [req.list]), ("get", req.gets), ("create", [req.create]),
-                           ("report", req.reports)):  # fmt: skip
+    result["list_latency"] = target.latency([req.list])
+    for name, requests in (
+        ("list", [req.list]),
+        ("get", req.gets),
+        ("create", [req.create]),
+        ("report", req.reports),
+    ):
         log(f"{name}: {plan.connections} connections for {plan.duration:g} s")
-        result[f"{name}_load"] = plan.load(base, requests)
+        result[f"{name}_load"] = target.load(requests)
     log("statistics: latency on one connection")
-    result["stats_latency"] = plan.latency(base, [req.stats])
+    result["stats_latency"] = target.latency([req.stats])
     if plan.filter_duration > 0:
         log("list filters: latency on one connection each")
         result["filters"] = {
-            name: plan.latency(base, [request], plan.filter_duration)
+            name: target.latency([request], plan.filter_duration)
             for name, request in req.filters.items()
         }
     if compare:
         log("page of 100 (the Redmine comparison)")
-        result["page100_latency"] = plan.latency(base, [req.page100])
-        result["page100_load"] = plan.load(base, [req.page100])
-        result["page100_total"] = fetch(base, req.page100, 200)["total"]
+        result["page100_latency"] = target.latency([req.page100])
+        result["page100_load"] = target.load([req.page100])
+        page = fetch(server.base_url, req.page100, 200)
+        result["page100_rows"], result["page100_total"] = len(page["items"]), page["total"]
     result["worker_rss_mb"] = server.worker_rss_mb()
     return result
 
 
 def measure_redmine(peer: RedminePeer, plan: LoadPlan) -> dict:
     """Drive Redmine with the equivalent requests, the same generator, connections, durations."""
-    base = peer.base_url
+    target = Target(peer.base_url, plan, peer.worker_cpu_s)
     page, reference = peer.page_request(), peer.reference_request()
     gets, create = peer.get_requests(), peer.create_request()
     first = peer.fetch(page)
@@ -169,15 +193,15 @@ def measure_redmine(peer: RedminePeer, plan: LoadPlan) -> dict:
         "reference_rows": len(peer.fetch(reference)["issues"]),
     }
     log("Redmine: warming up")
-    plan.load(base, [page, reference], 2, plan.warmup)
-    plan.load(base, gets, 2, plan.warmup)
+    target.load([page, reference], 2, plan.warmup)
+    target.load(gets, 2, plan.warmup)
     log("Redmine: page of 100, latency then load")
-    result["page_latency"] = plan.latency(base, [page])
-    result["reference_latency"] = plan.latency(base, [reference])
-    result["page_load"] = plan.load(base, [page])
+    result["page_latency"] = target.latency([page])
+    result["reference_latency"] = target.latency([reference])
+    result["page_load"] = target.load([page])
     log("Redmine: get one, create")
-    result["get_load"] = plan.load(base, gets)
-    result["create_load"] = plan.load(base, [create])
+    result["get_load"] = target.load(gets)
+    result["create_load"] = target.load([create])
     result["worker_rss_mb"] = peer.worker_rss_mb()
     log("Redmine: send_reminders")
     result["reminders"] = peer.reminders()

@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 from bench.loadgen import Request
-from bench.server import rss_mb
+from bench.server import cpu_seconds, rss_mb
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCRIPT_PLACES = (
@@ -113,11 +113,14 @@ class RedminePeer:
         due = (dt.date.today() + dt.timedelta(days=200)).isoformat()
         body = {
             "issue": {
-                "project_id": "bench", "tracker_id": 1, "subject": "bench.run creation",
-                "description": "created by bench.run", "assigned_to_id": ASSIGNEE,
+                "project_id": "bench",
+                "tracker_id": 1,
+                "subject": "bench.run creation",
+                "description": "created by bench.run",
+                "assigned_to_id": ASSIGNEE,
                 "due_date": due,
             }
-        }  # fmt: skip
+        }
         headers = self.headers() | {"Content-Type": "application/json"}
         return Request("POST", "/issues.json", headers, json.dumps(body))
 
@@ -134,18 +137,26 @@ class RedminePeer:
 
     def issue_count(self) -> int:
         """Return the number of issues of the bench project."""
-        return self.fetch(Request("GET", "/issues.json?project_id=bench&status_id=*&limit=1",
-                                  self.headers()))["total_count"]  # fmt: skip
+        return self.fetch(
+            Request("GET", "/issues.json?project_id=bench&status_id=*&limit=1", self.headers())
+        )["total_count"]
 
     def reminders(self) -> dict:
         """Time `rake redmine:send_reminders` once (the peer's `reminders` command)."""
         lines = [line for line in self.command("reminders").splitlines() if line.startswith("{")]
         return json.loads(lines[-1])
 
-    def worker_rss_mb(self) -> list[float]:
-        """Return the puma workers' resident memory, in MB."""
+    def worker_pids(self) -> list[int]:
+        """Return the pids of the puma workers."""
         pid = self.puma_pid
         if pid is None:
             return []
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return [rss for child in children if (rss := rss_mb(int(child))) is not None]
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def worker_rss_mb(self) -> list[float]:
+        """Return the puma workers' resident memory, in MB."""
+        return [rss for pid in self.worker_pids() if (rss := rss_mb(pid)) is not None]
+
+    def worker_cpu_s(self) -> float:
+        """Return the CPU time the puma workers have used so far, in seconds."""
+        return sum(cpu_seconds(pid) for pid in self.worker_pids())

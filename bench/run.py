@@ -108,9 +108,13 @@ def headline(ours: dict, export: dict, reminders: dict, tasks: int, database: st
 def machine() -> dict:
     """What the figures were measured on."""
     model = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), platform.processor(),
-    )  # fmt: skip
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
     return {
         "cpu": model,
@@ -153,9 +157,13 @@ def run(args: argparse.Namespace) -> dict:
 def measure_all(args: argparse.Namespace, logs: Path) -> dict:
     """Seed, serve, measure; return the JSON object."""
     plan = LoadPlan(
-        available_generator(args.loadgen), args.connections, args.duration,
-        args.latency_duration, args.filter_duration, args.warmup,
-    )  # fmt: skip
+        available_generator(args.loadgen),
+        args.connections,
+        args.duration,
+        args.latency_duration,
+        args.filter_duration,
+        args.warmup,
+    )
     load = {"start": loadavg()}
     started = dt.datetime.now(dt.UTC)
     with scratch_database(args.db, args.postgres_url) as url:
@@ -171,28 +179,51 @@ def measure_all(args: argparse.Namespace, logs: Path) -> dict:
     result = headline(ours, export, reminders, seeded["tasks"], args.db)
     if args.compare_redmine:
         theirs = compare_redmine(args, plan, logs)
-        result["redmine"] = {"ours": ours_for_comparison(ours), "theirs": theirs,
-                             "ratios": ratios(ours, theirs)}  # fmt: skip
+        result["redmine"] = {
+            "ours": ours_for_comparison(ours),
+            "theirs": theirs,
+            "ratios": ratios(ours, theirs),
+        }
     load["end"] = loadavg()
     result["details"] = {
-        "service": ours, "export": export, "reminders": reminders, "seed": seeded,
-        "list_params": prepared.list_params, "stats_params": prepared.stats_params,
-    }  # fmt: skip
+        "service": ours,
+        "export": export,
+        "reminders": reminders,
+        "seed": seeded,
+        "list_params": prepared.list_params,
+        "stats_params": prepared.stats_params,
+    }
     result["run"] = {
         "started_at": started.isoformat(timespec="seconds"),
         "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1),
-        "commit": git_commit(), "machine": machine(), "load_average": load,
-        "plan": {"generator": plan.generator, "workers": args.workers,
-                 "connections": plan.connections, "duration_s": plan.duration,
-                 "latency_duration_s": plan.latency_duration},
-    }  # fmt: skip
+        "commit": git_commit(),
+        "machine": machine(),
+        "load_average": load,
+        "plan": {
+            "generator": plan.generator,
+            "workers": args.workers,
+            "connections": plan.connections,
+            "duration_s": plan.duration,
+            "latency_duration_s": plan.latency_duration,
+        },
+    }
     return result
 
 
 def ours_for_comparison(ours: dict) -> dict:
     """Our side of the comparison."""
-    return {key: ours[key] for key in ("page100_latency", "page100_load", "page100_total",
-                                        "get_load", "create_load", "worker_rss_mb")}  # fmt: skip
+    return {
+        key: ours[key]
+        for key in (
+            "page100_latency",
+            "page100_load",
+            "page100_rows",
+            "page100_total",
+            "get_load",
+            "create_load",
+            "worker_rss_mb",
+        )
+    }
 
 
 def summary(result: dict) -> str:

@@ -58,9 +58,18 @@ class Gunicorn:
     def start(self, timeout: float = 60.0) -> None:
         """Start the master and wait until every worker answers."""
         command = [
-            sys.executable, "-m", "gunicorn", "--workers", str(self.workers),
-            "--bind", f"127.0.0.1:{self.port}", "--backlog", "256", *private_control(), "wsgi:app",
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--backlog",
+            "256",
+            *private_control(),
+            "wsgi:app",
+        ]
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
             command,
@@ -103,6 +112,10 @@ class Gunicorn:
         """Return each worker's resident memory now, in MB."""
         return [rss for pid in self.worker_pids() if (rss := rss_mb(pid)) is not None]
 
+    def worker_cpu_s(self) -> float:
+        """Return the CPU time the workers have used so far, in seconds."""
+        return sum(cpu_seconds(pid) for pid in self.worker_pids())
+
     def stop(self, timeout: float = 30.0) -> None:
         """Ask the master to stop gracefully (it stops its workers); kill it if it lingers."""
         if self.process is None or self.process.poll() is not None:
@@ -128,6 +141,15 @@ def private_control() -> list[str]:
         [sys.executable, "-m", "gunicorn", "--help"], capture_output=True, text=True, check=False
     )
     return ["--no-control-socket"] if "--no-control-socket" in done.stdout else []
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return a process's user + system CPU time in seconds (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float | None:

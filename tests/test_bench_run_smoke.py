@@ -36,9 +36,13 @@ def test_bench_run_end_to_end():
     command += ["--warmup", "0.5", "--due-tasks", "200", "--loadgen", GENERATORS[-1]]
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     done = subprocess.run(
-        command, cwd=ROOT, env=env | {"PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+        command,
+        cwd=ROOT,
+        env=env | {"PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
         timeout=300,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout)
     assert result["tasks"] == 300 and result["database"] == "sqlite"
