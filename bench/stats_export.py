@@ -23,7 +23,18 @@ from tracker.tasks.models import Task
 
 
 def peak_rss_mb() -> float:
-    """Return the process's peak resident memory so far, in MB (Linux reports KiB)."""
+    """Return the process's peak resident memory so far, in MB.
+
+    Linux's VmHWM, not getrusage's ru_maxrss: the latter survives exec, so a child started by a
+    large parent (bench.run after seeding) would report the parent's size as its own peak.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 

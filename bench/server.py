@@ -1,0 +1,175 @@
+"""The real service under gunicorn on a free loopback port, for the duration of a benchmark.
+
+`gunicorn --workers 2 --bind 127.0.0.1:PORT wsgi:app`, from the project root, with the database in
+TRACKER_DATABASE_URL and no other TRACKER_* variable inherited (an unknown one stops the service).
+Workers' resident memory is read from /proc.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+READY_PATH = "/api/v1/openapi.json"
+
+
+def free_port() -> int:
+    """Return a TCP port that is free on the loopback interface now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def service_environment(database_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the service's environment: ours without TRACKER_*, plus the benchmark's settings."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TRACKER_")}
+    pythonpath = [str(PROJECT_ROOT), *filter(None, [env.get("PYTHONPATH")])]
+    env.update(
+        PYTHONPATH=os.pathsep.join(pythonpath),
+        TRACKER_DATABASE_URL=database_url,
+        TRACKER_SECRET_KEY="bench-run-secret-key-0123456789",
+        TRACKER_LOG_LEVEL="WARNING",
+    )
+    env.update(extra or {})
+    return env
+
+
+class Gunicorn:
+    """A gunicorn master with its workers, started and stopped by us (by pid, never by name)."""
+
+    def __init__(self, database_url: str, workers: int = 2, log_path: Path | None = None):
+        self.port = free_port()
+        self.workers = workers
+        self.database_url = database_url
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start the master and wait until every worker answers."""
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(self.workers),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--backlog",
+            "256",
+            *private_control(),
+            "wsgi:app",
+        ]
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=service_environment(self.database_url),
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        if log is not subprocess.DEVNULL:
+            log.close()
+        self._wait_ready(timeout)
+
+    def _wait_ready(self, timeout: float) -> None:
+        """Poll until the workers are up and a request succeeds (twice: one per worker, likely)."""
+        deadline = time.monotonic() + timeout
+        answered = 0
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
+            if len(self.worker_pids()) >= self.workers and _answers(self.port):
+                answered += 1
+                if answered >= self.workers:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer on port {self.port} within {timeout} s")
+
+    def worker_pids(self) -> list[int]:
+        """Return the pids of the master's children (the workers)."""
+        if self.process is None:
+            return []
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def worker_rss_mb(self) -> list[float]:
+        """Return each worker's resident memory now, in MB."""
+        return [rss for pid in self.worker_pids() if (rss := rss_mb(pid)) is not None]
+
+    def worker_cpu_s(self) -> float:
+        """Return the CPU time the workers have used so far, in seconds."""
+        return sum(cpu_seconds(pid) for pid in self.worker_pids())
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the master to stop gracefully (it stops its workers); kill it if it lingers."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> Gunicorn:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop()
+
+
+def private_control() -> list[str]:
+    """Turn off gunicorn's control socket where it has one (one shared path per user)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--help"], capture_output=True, text=True, check=False
+    )
+    return ["--no-control-socket"] if "--no-control-socket" in done.stdout else []
+
+
+def cpu_seconds(pid: int) -> float:
+    """Return a process's user + system CPU time in seconds (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float | None:
+    """Return a process's resident memory (VmRSS) in MB, None if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def _answers(port: int) -> bool:
+    """Return whether the service answers a public request with 200."""
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", READY_PATH)
+        ok = conn.getresponse().status == 200
+        conn.close()
+        return ok
+    except OSError:
+        return False
