@@ -39,7 +39,7 @@ EXPORT_TASKS = 100_000
 HEADLINE = (
     "tasks", "database", "list_p50_ms", "list_p95_ms", "list_rps", "get_rps", "create_rps",
     "report_rps", "report_errors", "stats_ms", "plan_s", "plan_peak_mb", "deliver_per_s",
-    "export_100k_peak_mb", "worker_rss_mb", "not_measured",
+    "export_100k_peak_mb", "worker_rss_mb", "not_measured", "load_errors",
 )  # fmt: skip
 
 
@@ -80,9 +80,9 @@ def measure_export(url: str, dated_tasks: int) -> dict:
     command = [sys.executable, "-m", "bench.stats_export", "--database-url", url]
     command += ["--tasks", str(size), "--format", "xlsx"]
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    done = subprocess.run(
-        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True
-    )
+    done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.stats_export failed: {done.stderr.strip()[-1500:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -117,6 +117,9 @@ def headline(ours: dict, export: dict, reminders: dict, tasks: int, database: st
         "export_100k_peak_mb": export["peak_rss_mb"],
         "worker_rss_mb": max(ours["worker_rss_mb"], default=None),
         "not_measured": reminders["not_measured"],
+        "load_errors": {
+            k: ours[f"{k}_load"]["errors"] for k in ("list", "get", "create", "report")
+        },
     }
 
 

@@ -1,8 +1,9 @@
-"""Smoke test of `python -m bench.run`: 300 tasks on SQLite, short loads, no Redmine.
+"""Smoke test of `python -m bench.run`: 300 tasks, short loads, no Redmine.
 
 It checks the harness end to end (seed, gunicorn, load generator, export, JSON), not the speed:
 every headline figure is a positive number, except those not measurable in this tree, which are
-null and named in `not_measured`.
+null and named in `not_measured`. On SQLite always; on PostgreSQL too when the suite has a server
+(TRACKER_TEST_DATABASE_URL), where the run's private database must be gone afterwards.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import sys
 import threading
 from pathlib import Path
 
+import psycopg
 import pytest
+from sqlalchemy import make_url
 
 from bench.loadgen import Request, run_load
 from bench.run_reminders import FIGURES, reminders_available
@@ -27,13 +30,34 @@ NUMBERS = (
     "export_100k_peak_mb", "worker_rss_mb",
 )  # fmt: skip
 GENERATORS = ["python"] + (["wrk"] if shutil.which("wrk") else [])
+PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 
 
-def test_bench_run_end_to_end():
+def server_url() -> str:
+    """The PostgreSQL server of the test suite, as a URL to its maintenance database."""
+    return (
+        make_url(PG_URL)
+        .set(drivername="postgresql", database="postgres", query={})
+        .render_as_string(hide_password=False)
+    )
+
+
+def bench_databases() -> set[str]:
+    """Names of the benchmark's private databases on the server."""
+    with psycopg.connect(server_url()) as conn:
+        rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'bench_run_%'")
+        return {name for (name,) in rows}
+
+
+@pytest.mark.parametrize("database", ["sqlite"] + (["postgresql"] if PG_URL else []))
+def test_bench_run_end_to_end(database):
     """The harness seeds, serves, loads and prints one JSON object with every figure."""
-    command = [sys.executable, "-m", "bench.run", "--tasks", "300", "--db", "sqlite", "--json"]
+    command = [sys.executable, "-m", "bench.run", "--tasks", "300", "--db", database, "--json"]
     command += ["--duration", "1", "--latency-duration", "1", "--filter-duration", "0"]
     command += ["--warmup", "0.5", "--due-tasks", "200", "--loadgen", GENERATORS[-1]]
+    if database == "postgresql":
+        command += ["--postgres-url", server_url()]
+        before = bench_databases()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     done = subprocess.run(
         command,
@@ -45,10 +69,13 @@ def test_bench_run_end_to_end():
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout)
-    assert result["tasks"] == 300 and result["database"] == "sqlite"
+    assert result["tasks"] == 300 and result["database"] == database
+    if database == "postgresql":
+        assert bench_databases() <= before
     for key in NUMBERS:
         assert isinstance(result[key], int | float) and result[key] > 0, key
     assert result["report_errors"] == 0
+    assert result["load_errors"] == {"list": 0, "get": 0, "create": 0, "report": 0}
     assert result["list_p50_ms"] <= result["list_p95_ms"]
     service = result["details"]["service"]
     for load in ("list_load", "get_load", "create_load", "report_load"):
