@@ -49,9 +49,14 @@ def check_login(_server, _session, _envelope, _mechanism, auth_data):
 def mail() -> OutgoingMail:
     """One reminder."""
     return OutgoingMail(
-        key="tls-1", items=(), to_email="dau-moi@demo.mof.gov.vn", to_name="Đầu mối Bộ Tài chính",
-        subject="[Nhắc việc] Bộ Tài chính: 1 quá hạn", text="Nhiệm vụ quá hạn", html="<p>Quá hạn</p>",
-    )  # fmt: skip
+        key="tls-1",
+        items=(),
+        to_email="dau-moi@demo.mof.gov.vn",
+        to_name="Đầu mối Bộ Tài chính",
+        subject="[Nhắc việc] Bộ Tài chính: 1 quá hạn",
+        text="Nhiệm vụ quá hạn",
+        html="<p>Quá hạn</p>",
+    )
 
 
 def config(port: int, security: str, username: str = "", password: str = "") -> SmtpConfig:
