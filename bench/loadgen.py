@@ -185,12 +185,13 @@ class FallbackClient:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
         position, latencies, errors = number * 7, [], {"status_errors": 0, "read_errors": 0}
         size = 0
+        bodies = {id(r): r.body.encode() if r.body else None for r in self.requests}
         while time.perf_counter() < deadline:
             request = self.requests[position % len(self.requests)]
             position += 1
             started = time.perf_counter()
             try:
-                conn.request(request.method, request.path, request.body, request.headers)
+                conn.request(request.method, request.path, bodies[id(request)], request.headers)
                 response = conn.getresponse()
                 size += len(response.read())
             except (OSError, http.client.HTTPException):
