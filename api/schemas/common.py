@@ -121,6 +121,9 @@ class ErrorSchema(OutSchema):
     code = fields.String(required=True, metadata={"example": "validation_error"})
     message = fields.String(required=True)
     errors = fields.Dict(metadata={"description": "Messages by field, where relevant."})
+    request_id = fields.String(
+        metadata={"description": "The request's X-Request-Id; quote it when reporting a problem."}
+    )
 
 
 class StrictBoolean(fields.Boolean):
