@@ -29,6 +29,7 @@ from api import (
     webhooks,
 )
 from api.docs import STATIC_URL, docs_static
+from api.request_guards import register_request_guards
 from api.request_log import register_request_log
 from api.schemas.common import ErrorSchema
 from jobs.cli import register_job_commands
@@ -83,6 +84,7 @@ def create_app(
     register_database(app, settings)
     register_clock(app, settings, clock)
     register_request_log(app)
+    register_request_guards(app)
     register_api(app)
     app.register_blueprint(overview.bp)
     app.register_blueprint(health.bp)
