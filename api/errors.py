@@ -8,7 +8,7 @@ from http import HTTPStatus
 from flask import Flask, jsonify
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from api.request_log import current_request_id
 from tracker import errors as domain
@@ -72,6 +72,9 @@ def handle_http_exception(error: HTTPException):
     status = error.code or 500
     if status >= 500:
         return handle_unexpected(error)
+    if isinstance(error, ClientDisconnected) and isinstance(error.__context__, TimeoutError):
+        # The server cut a client that sent its body too slowly (api/serving.py).
+        return error_response(408, "request_timeout", "The request body did not arrive in time.")
     data = getattr(error, "data", None) or {}
     fields = _flatten_messages(data.get("messages") or data.get("errors") or {})
     message = data.get("message") or _message_for(status, fields, error)

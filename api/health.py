@@ -11,10 +11,9 @@ from __future__ import annotations
 import functools
 import logging
 
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, current_app
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.errors import error_response
@@ -62,7 +61,9 @@ def _current_heads() -> frozenset[str]:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"SET LOCAL statement_timeout = {READY_TIMEOUT_MS}"))
         conn.execute(text("SELECT 1"))
-        return frozenset(MigrationContext.configure(conn).get_current_heads())
+        if not inspect(conn).has_table("alembic_version"):
+            return frozenset()
+        return frozenset(conn.scalars(text("SELECT version_num FROM alembic_version")))
 
 
 @functools.cache

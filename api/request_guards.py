@@ -13,7 +13,7 @@ from __future__ import annotations
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, current_app, request
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -47,7 +47,13 @@ def refuse_oversized_stream() -> None:
     if "wsgi.input_terminated" not in environ:
         return  # Werkzeug reads no body at all then
     # Read (and keep) the body now, at most `limit` bytes; anything left over is too much.
-    if len(request.get_data(cache=True)) >= limit and environ["wsgi.input"].read(1):
+    if len(request.get_data(cache=True)) < limit:
+        return
+    try:
+        more = environ["wsgi.input"].read(1)
+    except OSError as exc:  # the client stalled or went away
+        raise ClientDisconnected() from exc
+    if more:
         raise RequestEntityTooLarge()
 
 
