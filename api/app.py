@@ -29,6 +29,7 @@ from api import (
     webhooks,
 )
 from api.docs import STATIC_URL, docs_static
+from api.links import LinksPlugin
 from api.request_guards import register_request_guards
 from api.request_log import register_request_log
 from api.schemas.common import ErrorSchema
@@ -177,7 +178,7 @@ def register_clock(app: Flask, settings: Settings, clock: SystemClock | None) ->
 def register_api(app: Flask) -> None:
     """Register the REST resources under /api/v1 with their OpenAPI document and docs page."""
     app.url_map.converters["id"] = IdConverter
-    rest = TrackerApi(app)
+    rest = TrackerApi(app, spec_kwargs={"extra_plugins": [LinksPlugin()]})
     for blueprint in RESOURCE_BLUEPRINTS:
         rest.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
     app.register_blueprint(docs_static)

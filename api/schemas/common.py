@@ -11,6 +11,7 @@ from tracker.text import nfc
 
 MIN_DATE = dt.date(1945, 9, 2)
 MAX_DATE = dt.date(2100, 12, 31)
+DATE_PATTERN = r"^(194[5-9]|19[5-9]\d|20\d\d|2100)-\d\d-\d\d$"
 MAX_PAGE = 100_000
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -83,6 +84,8 @@ class CalendarDate(fields.Date):
 
     def __init__(self, **kwargs):
         kwargs["validate"] = validate.Range(min=MIN_DATE, max=MAX_DATE)
+        # OpenAPI has no date bounds: the pattern documents the years (and guides generators).
+        kwargs.setdefault("metadata", {}).setdefault("pattern", DATE_PATTERN)
         super().__init__(**kwargs)
 
 
