@@ -2,8 +2,10 @@
 
 `/healthz` says the process answers (no database: a database outage must not get every worker
 restarted). `/readyz` says this instance can serve: the database answers within a short timeout
-and its schema is at the migration head (so a new release is not sent traffic before
-`flask db upgrade`, nor an old one kept after a contract migration it does not know).
+and its schema is not behind this release's migrations (so a new release gets no traffic before
+`flask db upgrade`). A schema *ahead* of this release (a newer release ran its expand migration
+during a rolling upgrade) is ready: expand migrations keep the previous release working
+(docs/operations.md, "Upgrading").
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import functools
 import logging
 
 from alembic.script import ScriptDirectory
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, g
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -40,7 +42,7 @@ def readyz():
         field, message = problem
         headers = {"Retry-After": str(RETRY_AFTER_SECONDS), **NO_STORE}
         return error_response(503, "not_ready", message, {field: [message]}, headers)
-    return {"status": "ready", "database": "ok", "migrations": "head"}, 200, NO_STORE
+    return {"status": "ready", "database": "ok", "migrations": g.schema_state}, 200, NO_STORE
 
 
 def readiness_problem() -> tuple[str, str] | None:
@@ -50,8 +52,10 @@ def readiness_problem() -> tuple[str, str] | None:
     except SQLAlchemyError as exc:
         log.warning("readiness: database check failed: %s", exc.__class__.__name__)
         return "database", "The database does not answer."
-    if current != _expected_heads(current_app.extensions["migrate"].directory):
-        return "migrations", "The database schema is not at the latest migration."
+    heads, known = _release_revisions(current_app.extensions["migrate"].directory)
+    if not current or any(rev in known and rev not in heads for rev in current):
+        return "migrations", "The database schema is behind this release: run flask db upgrade."
+    g.schema_state = "head" if current <= heads else "ahead"
     return None
 
 
@@ -67,6 +71,8 @@ def _current_heads() -> frozenset[str]:
 
 
 @functools.cache
-def _expected_heads(directory: str) -> frozenset[str]:
-    """Return the heads of the migration scripts shipped with this release (read once)."""
-    return frozenset(ScriptDirectory(directory).get_heads())
+def _release_revisions(directory: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the heads and all revisions of the migrations shipped with this release."""
+    scripts = ScriptDirectory(directory)
+    known = frozenset(script.revision for script in scripts.walk_revisions())
+    return frozenset(scripts.get_heads()), known

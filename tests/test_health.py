@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import flask_migrate
 import pytest
-from sqlalchemy import make_url
+from sqlalchemy import make_url, text
 
 from api.app import create_app
 from tracker.extensions import db
@@ -68,5 +68,18 @@ def test_a_schema_behind_the_migration_head_is_not_ready(tmp_path, revision):
     with app.app_context():
         flask_migrate.upgrade()
     assert app.test_client().get("/readyz").status_code == 200
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_schema_ahead_of_this_release_is_ready(tmp_path):
+    """During a rolling upgrade the new release's expand migration runs first: old ones serve on."""
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"} | SECRET)
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.session.execute(text("UPDATE alembic_version SET version_num = 'f0f0f0f0f0f0'"))
+        db.session.commit()
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200 and response.json["migrations"] == "ahead"
     with app.app_context():
         db.engine.dispose()
