@@ -66,8 +66,10 @@ def _user_id() -> int | None:
 def _log_request(fields: dict, started: float) -> None:
     """Write the request's line, with how long it took until its last byte."""
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
-    message = f"{fields['method']} {fields['path']} {fields['status']} {duration_ms} ms"
-    log.info(message, extra={**fields, "duration_ms": duration_ms})
+    user = fields["user_id"] or "-"
+    message = f"{fields['method']} {fields['path']} {fields['status']} {duration_ms} ms user={user}"
+    with logs.log_context(request_id=fields["request_id"]):
+        log.info(message, extra={**fields, "duration_ms": duration_ms})
 
 
 def end_request(_error: BaseException | None = None) -> None:

@@ -74,14 +74,14 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    """The classic text line, followed by the context fields as key=value."""
+    """The classic text line, followed by the context fields (request or job ids) as key=value."""
 
     def __init__(self) -> None:
         super().__init__(TEXT_FORMAT)
 
     def format(self, record: logging.LogRecord) -> str:
         line = super().format(record)
-        fields = _event_fields(record)
+        fields = context_fields()
         if not fields:
             return line
         head, newline, rest = line.partition("\n")
