@@ -1,5 +1,5 @@
 """Refuse what no view should have to cope with: URLs that are not UTF-8 or have NUL in their
-path, and bodies sent without a Content-Length (chunked) that go over the size limit.
+path (404: no resource has such an address), and chunked bodies over the size limit.
 
 Werkzeug decodes bad URL bytes into U+FFFD replacement characters, so a view would silently
 search for something the client never sent; and PostgreSQL refuses NUL in text, so a NUL in a
@@ -13,7 +13,7 @@ from __future__ import annotations
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, current_app, request
-from werkzeug.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, ClientDisconnected, NotFound, RequestEntityTooLarge
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -26,14 +26,14 @@ def _is_utf8(raw: bytes) -> bool:
 
 
 def refuse_malformed_url() -> None:
-    """Answer 400 for a path or query string that is not UTF-8, or a path with a NUL."""
+    """Answer 400 for a path or query string that is not UTF-8, 404 for a path with a NUL."""
     # WSGI hands both over as the raw bytes in a latin-1 str.
     path = request.environ.get("PATH_INFO", "").encode("latin-1", "replace")
     query = unquote_to_bytes(request.environ.get("QUERY_STRING", "").encode("latin-1", "replace"))
     if not _is_utf8(path):
         raise BadRequest("The URL path is not valid UTF-8.")
-    if b"\x00" in path:
-        raise BadRequest("The URL path contains a NUL character.")
+    if b"\x00" in path:  # no resource has such an address
+        raise NotFound("The URL path contains a NUL character.")
     if not _is_utf8(query):
         raise BadRequest("The query string is not valid UTF-8.")
 

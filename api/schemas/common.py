@@ -17,6 +17,8 @@ MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 CODE_PATTERN = re.compile(r"^[A-Z0-9_]{2,32}$")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+MAX_URL_LENGTH = 2000
 
 
 class StrictSchema(Schema):
@@ -52,6 +54,23 @@ class Text(fields.String):
         if len(text) < self.min_length:
             raise ValidationError("Must not be empty." if self.min_length == 1 else "Too short.")
         return text
+
+
+class WebUrl(fields.Url):
+    """An absolute http(s) URL of at most 2,000 characters, without control characters.
+
+    Marshmallow's URL check lets a NUL through in the path, which PostgreSQL refuses to store.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("schemes", {"http", "https"})
+        kwargs.setdefault("validate", validate.Length(max=MAX_URL_LENGTH))
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise ValidationError("Control characters (such as NUL) are not allowed in a URL.")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class AgencyCode(fields.String):
