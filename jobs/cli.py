@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import click
 from flask import current_app
@@ -11,6 +12,8 @@ from flask.cli import AppGroup, with_appcontext
 from jobs import reminders
 from jobs.runner import run_job
 from jobs.scheduler import build_scheduler
+
+log = logging.getLogger(__name__)
 
 TODAY = click.option(
     "--today",
@@ -27,12 +30,13 @@ def scheduler_command():
     scheduler = build_scheduler(app)
     try:
         # Announced inside the `try`: a Ctrl-C any time after the announcement stops cleanly.
-        click.echo(f"Scheduler started with jobs: {', '.join(j.id for j in scheduler.get_jobs())}")
+        # Logged, not printed, so that with TRACKER_LOG_FORMAT=json every line is JSON.
+        log.info("Scheduler started with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         if scheduler.running:
             scheduler.shutdown(wait=False)
-        click.echo("Scheduler stopped.")
+        log.info("Scheduler stopped.")
 
 
 @click.group("reminders")

@@ -5,13 +5,20 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from api.app import create_app
 from jobs.runner import run_job
+from tracker.extensions import db
 from tracker.logs import HANDLER_NAME, JsonFormatter, TextFormatter, configure_logging, log_context
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -135,3 +142,36 @@ def test_a_failed_job_run_is_logged_with_its_run_id(app, db_session, captured):
     (failure,) = [e for e in captured() if e["level"] == "ERROR"]
     assert failure["job_id"] == "test.fail" and failure["run_id"]
     assert "smtp down" in failure["exception"] and failure["duration_ms"] >= 0
+
+
+def test_a_job_command_in_json_mode_writes_only_json_lines(tmp_path):
+    """The scheduler's commands log the same way as the web: one JSON object per line."""
+    database = f"sqlite:///{tmp_path / 'jobs.db'}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "FLASK_"))}
+    env |= {"TRACKER_DATABASE_URL": database, "TRACKER_LOG_FORMAT": "json"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    entries = []
+    for args in (["db", "upgrade"], ["tracker", "reminders", "run", "--today", "2026-12-01"]):
+        done = subprocess.run(
+            [*flask, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        entries += [json.loads(line) for line in done.stderr.splitlines()]  # every line is JSON
+    assert isinstance(json.loads(done.stdout), dict)  # the command's result, on standard output
+    assert any(e["logger"] == "alembic.runtime.migration" for e in entries)
+    (finished,) = [e for e in entries if e["message"].startswith("job reminders.run done")]
+    assert finished["job_id"] == "reminders.run" and len(finished["run_id"]) == 32
+    assert finished["duration_ms"] >= 0
+
+
+def test_sql_echo_goes_through_the_same_handler(tmp_path, captured):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'echo.db'}", "SQL_ECHO": True})
+    try:
+        with app.app_context():
+            db.session.execute(text("SELECT 42"))
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    assert any(e["message"] == "SELECT 42" for e in captured())
