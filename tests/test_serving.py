@@ -1,6 +1,6 @@
 """The service under gunicorn with deploy/gunicorn.conf.py: slow clients, refusals, logs, bodies.
 
-One server per database backend, with a client timeout of 2 s and one worker of two threads,
+One server per database backend, with a client timeout of 1 s and one worker of two threads,
 so that two slow clients are enough to hold every thread.
 """
 
@@ -23,9 +23,9 @@ from bench.seed import seed
 from tests.conftest import BACKENDS, PG_URL
 from tests.live_server import LiveServer, prepare, private_database
 
-TIMEOUT = 2.0
+TIMEOUT = 1.0
 SLACK = 3.0  # a busy 2-core machine may be late to notice
-EXPORT_TASKS = 6000
+EXPORT_TASKS = 8000
 
 
 def seed_tasks() -> None:
