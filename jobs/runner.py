@@ -34,7 +34,7 @@ def run_job(app: Flask, job_id: str, func) -> object:
             raise
         finally:
             db.session.remove()
-        log.info("job %s done: %s", job_id, result, extra={"duration_ms": _since(started)})
+        log.debug("job %s done: %s", job_id, result, extra={"duration_ms": _since(started)})
     return result
 
 

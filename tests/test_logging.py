@@ -149,6 +149,7 @@ def test_a_job_command_in_json_mode_writes_only_json_lines(tmp_path):
     database = f"sqlite:///{tmp_path / 'jobs.db'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "FLASK_"))}
     env |= {"TRACKER_DATABASE_URL": database, "TRACKER_LOG_FORMAT": "json"}
+    env["TRACKER_LOG_LEVEL"] = "DEBUG"  # a run's end is logged at DEBUG
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     entries = []
