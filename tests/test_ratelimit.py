@@ -129,7 +129,7 @@ def test_the_block_ends_with_the_window(client, guard, monkeypatch, make):
     assert client.get(PROTECTED, headers=bearer(raw)).status_code == 200
 
 
-def test_a_successful_request_costs_no_storage_round_trip(client, guard, make, monkeypatch):
+def test_a_successful_request_costs_no_storage_round_trip(app, client, guard, make, monkeypatch):
     calls = []
     storage = guard.limiter.storage
     for name in ("incr", "get", "get_expiry", "get_moving_window", "get_sliding_window"):
@@ -142,6 +142,9 @@ def test_a_successful_request_costs_no_storage_round_trip(client, guard, make, m
     for _ in range(5):
         assert client.get(PROTECTED, headers=bearer(raw)).status_code == 200
     assert calls == []
+    hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+    installed = [f for table in hooks for funcs in table.values() for f in funcs]
+    assert not [f for f in installed if "flask_limiter" in repr(getattr(f, "__func__", f))]
     client.get(PROTECTED, headers=bearer(UNKNOWN))
     assert "incr" in calls
 
