@@ -19,6 +19,7 @@ from tracker.extensions import db
 from tracker.logs import HANDLER_NAME, JsonFormatter, TextFormatter, configure_logging, log_context
 
 ROOT = Path(__file__).resolve().parent.parent
+SECRET = {"SECRET_KEY": "logging-test-secret-0123456789"}
 
 
 @pytest.fixture
@@ -73,7 +74,7 @@ def test_the_setting_picks_the_format_and_replaces_our_handler(app, tmp_path):
         logging.getLogger("tracker.test").info("hello")
         assert json.loads(stream.getvalue())["message"] == "hello"
         json_app = create_app(
-            {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "LOG_FORMAT": "json"}
+            {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "LOG_FORMAT": "json"} | SECRET
         )
         assert json_app.extensions["tracker.settings"].log_format == "json"
         ours = [h for h in logging.getLogger().handlers if h.get_name() == HANDLER_NAME]
@@ -149,6 +150,7 @@ def test_a_job_command_in_json_mode_writes_only_json_lines(tmp_path):
     database = f"sqlite:///{tmp_path / 'jobs.db'}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "FLASK_"))}
     env |= {"TRACKER_DATABASE_URL": database, "TRACKER_LOG_FORMAT": "json"}
+    env["TRACKER_SECRET_KEY"] = SECRET["SECRET_KEY"]
     env["TRACKER_LOG_LEVEL"] = "DEBUG"  # a run's end is logged at DEBUG
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
@@ -167,7 +169,8 @@ def test_a_job_command_in_json_mode_writes_only_json_lines(tmp_path):
 
 
 def test_sql_echo_goes_through_the_same_handler(tmp_path, captured):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'echo.db'}", "SQL_ECHO": True})
+    url = f"sqlite:///{tmp_path / 'echo.db'}"
+    app = create_app({"DATABASE_URL": url, "SQL_ECHO": True} | SECRET)
     try:
         with app.app_context():
             db.session.execute(text("SELECT 42"))
