@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from sqlalchemy import (
     JSON,
     DateTime,
+    String,
     Table,
     Text,
     and_,
@@ -261,7 +262,8 @@ def record(outcomes: Iterable[Outcome], worker: str, now: dt.datetime) -> int:
         .values(
             state=bindparam("b_state"),
             last_error=bindparam("b_error"),
-            message_id=bindparam("b_message_id"),
+            # A failed attempt keeps the Message-ID: the retry is the same mail.
+            message_id=func.coalesce(bindparam("b_message_id", type_=String), LEDGER.c.message_id),
             sent_at=bindparam("b_sent_at"),
             next_attempt_at=bindparam("b_next"),
             claimed_by=None,
@@ -301,6 +303,23 @@ def _attempt(outcome: Outcome, worker: str, now: dt.datetime) -> dict:
 
 def _clip(text: str | None) -> str | None:
     return None if text is None else text[:MAX_ERROR]
+
+
+def fix_message_ids(pairs: Sequence[tuple[int, str]], worker: str) -> None:
+    """Store the Message-ID of each (row, mail) pair the worker holds, unless one is stored."""
+    if not pairs:
+        return
+    statement = (
+        update(LEDGER)
+        .where(
+            LEDGER.c.id == bindparam("b_id"),
+            LEDGER.c.claimed_by == bindparam("b_worker"),
+            LEDGER.c.message_id.is_(None),
+        )
+        .values(message_id=bindparam("b_message_id"))
+    )
+    params = [{"b_id": i, "b_worker": worker, "b_message_id": m} for i, m in pairs]
+    db.session.execute(statement, params)
 
 
 def release(row_ids: Sequence[int], worker: str, now: dt.datetime) -> None:
