@@ -1,0 +1,160 @@
+"""What must hold after any load and any fault, read from the database with plain SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+
+import psycopg
+
+from tests.topology.clients import Ack
+from tracker.reminders.mailer import key_of
+
+KEY = re.compile(r"\[k:([0-9a-f]{32})\]")
+# Where each kind of acknowledged write leaves its key: table, text column, id column, filter.
+WRITES = {
+    "task": ("tasks", "title", "id", "parent_id IS NULL"),
+    "report": ("reports", "summary", "id", "TRUE"),
+    "review": ("reports", "review_comment", "id", "TRUE"),
+    "extension": ("extensions", "reason", "id", "TRUE"),
+    "decision": ("extensions", "decision_comment", "id", "TRUE"),
+    "withdrawal": ("tasks", "cancel_reason", "id", "parent_id IS NULL"),
+}
+BUCKETS = ("done_on_time", "done_late", "open_in_term", "open_overdue", "regular", "withdrawn")
+
+
+def keys_in(conn: psycopg.Connection, kind: str) -> dict[str, list[int]]:
+    """Return the ids of the rows that carry each client key, for a kind of write."""
+    table, column, id_column, where = WRITES[kind]
+    found: dict[str, list[int]] = defaultdict(list)
+    rows = conn.execute(
+        f"SELECT {id_column}, {column} FROM {table} WHERE {column} LIKE '%[k:%' AND {where}"
+    )
+    for row_id, text in rows:
+        for key in KEY.findall(text):
+            found[key].append(row_id)
+    return found
+
+
+def check_writes(conn: psycopg.Connection, acks: list[Ack]) -> Counter:
+    """Every acknowledged write is stored exactly once, under the id returned; nothing else is."""
+    problems, counts = [], Counter()
+    for kind in WRITES:
+        stored = keys_in(conn, kind)
+        acked = {ack.key: ack.id for ack in acks if ack.kind == kind}
+        counts[kind] = len(acked)
+        for key, id_ in acked.items():
+            if stored.get(key) != [id_]:
+                problems.append(f"{kind} {key}: acknowledged as {id_}, stored as {stored.get(key)}")
+        problems += [
+            f"{kind} {key}: stored, never acknowledged" for key in set(stored) - set(acked)
+        ]
+    assert not problems, "writes lost, duplicated or unacknowledged:\n" + "\n".join(problems[:20])
+    return counts
+
+
+def check_histories(conn: psycopg.Connection) -> int:
+    """Each task's status is where its audit history's chain of status changes ends."""
+    chains: dict[int, list] = defaultdict(list)
+    entries = conn.execute(
+        "SELECT task_id, changes FROM audit_entries WHERE entity = 'task' ORDER BY task_id, id"
+    )
+    for task_id, changes in entries:
+        if "status" in changes:
+            chains[task_id].append(changes["status"])
+    problems = []
+    for task_id, status in conn.execute("SELECT id, status FROM tasks"):
+        chain, last = chains.get(task_id, []), None
+        for before, after in chain:
+            if before != last:
+                problems.append(f"task {task_id}: history jumps from {last} to {before}->{after}")
+            last = after
+        if last != status:
+            problems.append(f"task {task_id}: status {status}, history ends at {last}")
+    assert not problems, "status and history disagree:\n" + "\n".join(problems[:20])
+    return len(chains)
+
+
+def interrupted_attempts(conn: psycopg.Connection) -> dict[str, int]:
+    """Per mail key: attempts claimed but never recorded (the worker died, or its database).
+
+    A claim counts an attempt; recording its outcome adds an attempt row. The difference is
+    how often a mail may have gone out unrecorded, and so arrive once more.
+    """
+    rows = conn.execute(
+        "SELECT n.message_id, min(n.attempts - coalesce(a.recorded, 0))"
+        " FROM notifications n LEFT JOIN ("
+        "   SELECT notification_id, count(*) AS recorded FROM notification_attempts"
+        "   GROUP BY notification_id) a ON a.notification_id = n.id"
+        " WHERE n.channel = 'email' AND n.message_id IS NOT NULL GROUP BY n.message_id"
+    )
+    return {key_of(message_id): gap for message_id, gap in rows}
+
+
+def check_ledger(conn: psycopg.Connection, received: Counter, allowed_repeats: int) -> dict:
+    """Every e-mail row was sent (or skipped) and arrived once; a repeat only after a fault."""
+    rows = conn.execute(
+        "SELECT id, state, message_id, attempts FROM notifications WHERE channel = 'email'"
+    ).fetchall()
+    states = Counter(state for _id, state, _mid, _attempts in rows)
+    unfinished = {s: n for s, n in states.items() if s not in ("sent", "skipped")}
+    assert not unfinished, f"ledger rows not delivered: {unfinished}"
+    sent_keys = {key_of(mid) for _id, state, mid, _a in rows if state == "sent"}
+    lost = sent_keys - set(received)
+    assert not lost, f"recorded as sent, never received: {sorted(lost)[:10]}"
+    # A repeat is the mail again, or one whose rows were skipped at the retry (never recorded).
+    extra = {key: n - (key in sent_keys) for key, n in received.items() if n - (key in sent_keys)}
+    gaps = interrupted_attempts(conn)
+    unexplained = {key: n for key, n in extra.items() if n > gaps.get(key, 0)}
+    assert not unexplained, f"mails repeated without an interrupted attempt: {unexplained}"
+    repeats = sum(extra.values())
+    assert repeats <= allowed_repeats, (
+        f"{repeats} repeated mails; at most {allowed_repeats} (one in flight per fault) allowed"
+    )
+    return {
+        "ledger_rows": len(rows),
+        "rows_sent": states["sent"],
+        "rows_skipped": states["skipped"],
+        "rows_retried": sum(1 for _id, _s, _m, attempts in rows if attempts > 1),
+        "mails_received": sum(received.values()),
+        "distinct_mails": len(received),
+        "repeated_mails": repeats,
+    }
+
+
+RECOUNT = """
+SELECT a.code,
+  count(*) FILTER (WHERE gone) AS withdrawn,
+  count(*) FILTER (WHERE NOT gone AND t.due_date IS NULL) AS regular,
+  count(*) FILTER (WHERE NOT gone AND done AND t.completed_on <= t.due_date) AS done_on_time,
+  count(*) FILTER (WHERE NOT gone AND done AND t.completed_on > t.due_date) AS done_late,
+  count(*) FILTER (WHERE NOT gone AND NOT done AND t.due_date >= %(d)s) AS open_in_term,
+  count(*) FILTER (WHERE NOT gone AND NOT done AND t.due_date < %(d)s) AS open_overdue
+FROM (
+  SELECT tasks.*,
+    coalesce(cancelled_on <= %(d)s, FALSE) AS gone,
+    coalesce(status = 'completed' AND accepted_on <= %(d)s, FALSE) AS done
+  FROM tasks WHERE created_on <= %(d)s AND lead_agency_id IS NOT NULL
+) t JOIN agencies a ON a.id = t.lead_agency_id
+GROUP BY a.code
+"""
+
+
+def recount(conn: psycopg.Connection, as_of: dt.date) -> dict[str, dict[str, int]]:
+    """The four buckets (and regular, withdrawn) per lead agency, counted from the task rows."""
+    cursor = conn.execute(RECOUNT, {"d": as_of})
+    names = [column.name for column in cursor.description]
+    return {row[0]: dict(zip(names[1:], row[1:], strict=True)) for row in cursor}
+
+
+def check_statistics(conn: psycopg.Connection, table: dict) -> int:
+    """`/stats/agencies` equals the recount from raw rows, agency by agency and in total."""
+    counted = recount(conn, dt.date.fromisoformat(table["as_of"]))
+    served = {
+        item["agency"]["code"]: {name: item[name] for name in BUCKETS} for item in table["items"]
+    }
+    assert served == counted, f"statistics {served} differ from the recount {counted}"
+    totals = {name: sum(row[name] for row in counted.values()) for name in BUCKETS}
+    assert {name: table["totals"][name] for name in BUCKETS} == totals
+    return sum(totals.values())
