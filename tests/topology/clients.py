@@ -17,6 +17,7 @@ from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
+from requests.exceptions import ChunkedEncodingError
 
 from tracker.clock import SystemClock
 from tracker.reminders.calendar import vietnam_calendar
@@ -137,7 +138,8 @@ class Api:
                 response = self.session.request(
                     method, url, json=body, headers=headers, params=params, timeout=REQUEST_TIMEOUT
                 )
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout, ChunkedEncodingError) as exc:
+                # (a body cut short, as a server that lost its database mid-stream leaves it)
                 self.seen.transport_error(exc, time.monotonic() - started)
                 pause = 0.2
             else:
@@ -323,13 +325,25 @@ class Office(Actor):
         self.write("withdrawal", f"/api/v1/tasks/{task_id}/cancel", body, key)
 
     def read(self) -> None:
-        choice = self.rng.randrange(3)
+        choice = self.rng.randrange(5)
         if choice == 0:
             self.api.get("/api/v1/stats/agencies")
         elif choice == 1:
             self.api.get("/api/v1/tasks", timeliness="open_overdue", page_size=50)
-        else:
+        elif choice == 2:
             self.api.get("/api/v1/notifications", page_size=20)
+        elif choice == 3:
+            self.export("/api/v1/tasks", "csv")
+        else:
+            self.export("/api/v1/stats/agencies", "xlsx")
+
+    def export(self, path: str, fmt: str) -> None:
+        """A streamed export arrives whole (a cut one is retried), or as an error."""
+        response = self.api.get(path, format=fmt)
+        if response.ok and fmt == "csv":
+            assert response.content.startswith(b"\xef\xbb\xbf"), response.content[:50]
+        elif response.ok:
+            assert response.content[:2] == b"PK", response.content[:50]
 
 
 class Agency(Actor):

@@ -26,7 +26,7 @@ from api.app import create_app
 from bench.server import free_port
 from tests.factories import Factories
 from tests.topology import invariants
-from tests.topology.clients import Agency, Api, Observations, Office, World
+from tests.topology.clients import REQUEST_TIMEOUT, Agency, Api, Observations, Office, World
 from tests.topology.cluster import PrivatePostgres
 from tests.topology.mailserver import SoakMailServer
 from tests.topology.services import PROJECT_ROOT, ApiServer, Scheduler, service_environment
@@ -342,6 +342,8 @@ class Topology:
         seen = self.seen
         assert not seen.server_errors, f"5xx: {seen.server_errors[:5]}\n{self.tracebacks()}"
         assert not seen.gave_up, f"requests that never got an answer: {seen.gave_up[:5]}"
+        hung = {name: n for name, n in seen.transport_errors.items() if "Timeout" in name}
+        assert not hung, f"requests that hung for {REQUEST_TIMEOUT} s: {hung}"
         malformed = [body for _at, ok, body in seen.unavailable if not ok]
         assert not malformed, f"503s without Retry-After or the JSON error shape: {malformed[:3]}"
         stray = [at for at, _ok, _b in seen.unavailable if not self.during_outage(at)]
