@@ -7,11 +7,9 @@ per minute), so reminders are planned and delivered several times within the soa
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import re
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -24,12 +22,14 @@ import requests
 
 from api.app import create_app
 from bench.server import free_port
+from jobs import reminders
+from jobs.runner import run_job
 from tests.factories import Factories
 from tests.topology import invariants
 from tests.topology.clients import REQUEST_TIMEOUT, Agency, Api, Observations, Office, World
 from tests.topology.cluster import PrivatePostgres
 from tests.topology.mailserver import SoakMailServer
-from tests.topology.services import PROJECT_ROOT, ApiServer, Scheduler, service_environment
+from tests.topology.services import ApiServer, Scheduler, service_environment
 from tracker.agencies.data import load_agency_records
 from tracker.agencies.service import load_registry
 from tracker.clock import AcceleratedClock, clock_for
@@ -60,6 +60,7 @@ class Topology:
         self.outages: list[tuple[float, float]] = []
         self.tokens: dict[str, str] = {}
         self.world: World | None = None
+        self.app = None  # in this process: seeding, and what an operator runs by hand
         self.started = time.monotonic()
         self.anchor = dt.datetime.now(dt.UTC)
 
@@ -111,7 +112,7 @@ class Topology:
 
     def seed(self) -> None:
         """Schema, registry, users with tokens, contacts, a directive with dated tasks."""
-        app = create_app(self.settings())
+        self.app = app = create_app(self.settings())
         with app.app_context():
             flask_migrate.upgrade()
             load_registry(load_agency_records())
@@ -129,7 +130,6 @@ class Topology:
             self.seed_tasks(make, directive)
             self.world = World(directive.id, list(AGENCIES))
             db.session.remove()
-            db.engine.dispose()
 
     def seed_tasks(self, make: Factories, directive) -> None:
         """Tasks due from five weeks ago to four weeks ahead: every reminder rule has work."""
@@ -159,6 +159,9 @@ class Topology:
             with suppress(OSError, subprocess.SubprocessError):
                 process.stop()
         self.mail.stop()
+        if self.app is not None:
+            with self.app.app_context():
+                db.engine.dispose()
         self.pg.destroy()
 
     def tracebacks(self, most: int = 4) -> str:
@@ -210,18 +213,12 @@ class Topology:
         time.sleep(seconds)
 
     def plan_by_hand(self) -> dict:
-        """`tracker reminders plan`, as an operator or cron would: today's rows for new tasks."""
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", "tracker", "reminders", "plan"],
-            cwd=PROJECT_ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        """What `tracker reminders plan` does for an operator or cron: today's rows, new tasks'.
+
+        The same job, run here rather than in a new process, which a loaded machine is slow
+        to start.
+        """
+        return run_job(self.app, "reminders.plan", lambda: reminders.plan(force=True))
 
     def plan_until_rows(self, tries: int = 5) -> dict:
         """Plan by hand until new tasks gave today's reminders (the clients keep creating)."""

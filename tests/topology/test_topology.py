@@ -60,12 +60,16 @@ def test_scheduler_killed_while_delivering(topology, record_figures):
 def test_postgresql_down_for_ten_seconds(topology, record_figures):
     pids = topology.pids()
     cut_before = len(topology.seen.unavailable)
+    topology.mail.delay = 0.5  # reminders are being delivered when the database goes
     with topology.load(seed=4):
-        topology.run_for(3)
+        topology.run_for(2)
+        topology.plan_until_rows()
+        assert topology.mail.wait_in_flight(30), "no delivery started"
         with topology.postgresql_down(10):
             # Each scheduler may have had a mail in flight whose outcome it could not record.
             topology.allowed_repeats += sum(s.alive() for s in topology.schedulers)
-        topology.run_for(8)
+            topology.mail.delay = 0
+        topology.run_for(6)
     figures = topology.verify()
     record_figures("PostgreSQL down", figures)
     assert len(topology.seen.unavailable) > cut_before, "no request met the outage"
