@@ -36,7 +36,7 @@ def test_a_rollback_failing_on_a_dead_connection_still_gives_503(client, make, m
     def lost(*_args, **_kwargs):
         raise server_gone()
 
-    monkeypatch.setattr("api.auth.authenticate", lost)
+    monkeypatch.setattr("api.auth.authenticate_token", lost)
     monkeypatch.setattr(db.session, "rollback", lost)
     assert_unavailable(client.get("/api/v1/tasks", headers=headers))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import queue
+import secrets
 import signal
 import subprocess
 import sys
@@ -122,6 +123,7 @@ def _clean_environment(database_url: str) -> dict:
     """The caller's environment without TRACKER_* settings, plus the test database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "FLASK_"))}
     env["TRACKER_DATABASE_URL"] = database_url
+    env["TRACKER_SECRET_KEY"] = secrets.token_urlsafe(32)
     env["PYTHONPATH"] = str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 

@@ -11,7 +11,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import limits
+
 ENV_PREFIX = "TRACKER_"
+RATELIMIT_SCHEMES = frozenset({"memory", "database", "redis", "rediss"})
 # Variables read by the test harness or by tools, not by the service.
 IGNORED_ENV = frozenset({"TRACKER_TEST_DATABASE_URL", "TRACKER_ENV_FILE"})
 FLASK_KEYS = frozenset({"TESTING", "DEBUG"})
@@ -154,6 +157,43 @@ def parse_speed(value: Any) -> float:
     return speed
 
 
+def parse_rate(value: Any) -> str:
+    """Accept one rate in the `limits` notation, such as "20/minute" or "100 per hour"."""
+    text = str(value).strip()
+    try:
+        rates = limits.parse_many(text)
+    except ValueError:
+        rates = []
+    if len(rates) != 1 or rates[0].amount < 1:
+        raise ValueError('expected one rate such as "20/minute" or "100 per hour"')
+    return text
+
+
+def parse_ratelimit_storage(value: Any) -> str:
+    """Accept memory://, database:// (the service's own database) or a Redis URL."""
+    url = str(value).strip()
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    bare = scheme in {"memory", "database"}
+    if scheme not in RATELIMIT_SCHEMES or (bare and url != scheme + "://"):
+        raise ValueError("expected memory://, database:// or redis://HOST:PORT[/DB]")
+    return url
+
+
+def parse_origins(value: Any) -> tuple[str, ...]:
+    """Accept comma-separated origins such as "https://portal.gov.vn" (no path, no wildcard)."""
+    items = value if isinstance(value, tuple | list) else str(value).split(",")
+    origins = []
+    for item in (str(i).strip().rstrip("/") for i in items):
+        if not item:
+            continue
+        parts = urlsplit(item)
+        extra = parts.path or parts.query or parts.fragment or parts.username
+        if parts.scheme not in {"http", "https"} or not parts.hostname or extra:
+            raise ValueError("expected origins such as https://portal.example.gov.vn")
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return tuple(dict.fromkeys(origins))
+
+
 def setting(default: Any, parse: Callable[[Any], Any], doc: str, *, secret: bool = False) -> Any:
     """Declare one setting with its default, parser and description (secrets stay out of repr)."""
     return dataclasses.field(
@@ -168,7 +208,9 @@ class Settings:
     database_url: str = setting(
         "", parse_database_url, "SQLAlchemy URL; default instance/tracker.db"
     )
-    secret_key: str = setting("dev-only-secret-change-me", parse_secret, "Flask secret key")
+    secret_key: str = setting(
+        "", parse_secret, "Flask secret key; required, from the environment", secret=True
+    )
     timezone: str = setting("Asia/Ho_Chi_Minh", parse_timezone, "time zone of calendar dates")
     base_url: str = setting("http://127.0.0.1:5000", parse_base_url, "public URL used in links")
     log_level: str = setting("INFO", parse_log_level, "logging level")
@@ -242,6 +284,25 @@ class Settings:
     scheduler_deliver_seconds: int = setting(
         60, int_between(1, 86400), "real seconds between delivery runs"
     )
+    # Security: tokens, failed authentication, proxies, browsers.
+    token_default_days: int = setting(
+        90, int_between(0, 3650), "lifetime of a new token in days (0: it never expires)"
+    )
+    auth_failures_per_client: str = setting(
+        "20/minute", parse_rate, "failed authentications allowed per client address"
+    )
+    auth_failures_per_token: str = setting(
+        "10/minute", parse_rate, "failed authentications allowed per token prefix"
+    )
+    ratelimit_storage_url: str = setting(
+        "memory://", parse_ratelimit_storage, "where failure counts are kept", secret=True
+    )
+    trusted_proxies: int = setting(
+        0, int_between(0, 5), "reverse proxies in front whose X-Forwarded-For/-Proto to trust"
+    )
+    cors_origins: tuple[str, ...] = setting(
+        (), parse_origins, "origins whose browser pages may call the API"
+    )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -290,6 +351,15 @@ def _check_clock(settings: Settings) -> None:
         raise ConfigError(
             f"{ENV_PREFIX}CLOCK_SPEED above 1 needs {ENV_PREFIX}CLOCK_ANCHOR (the same in every "
             "process, so that they agree on the time)"
+        )
+
+
+def require_secret_key(settings: Settings) -> None:
+    """Refuse to run without a secret key from the environment: there is no default one."""
+    if not settings.secret_key:
+        raise ConfigError(
+            f"{ENV_PREFIX}SECRET_KEY is required (at least 16 random characters, e.g. the output"
+            ' of: python -c "import secrets; print(secrets.token_urlsafe(32))")'
         )
 
 
