@@ -56,6 +56,7 @@ class Observations:
     refused_writes: Counter = dataclasses.field(default_factory=Counter)
     sent_again: Counter = dataclasses.field(default_factory=Counter)
     replays: int = 0
+    last_ok: dict = dataclasses.field(default_factory=dict)  # server -> time of its last 2xx
     max_seconds: float = 0.0
     gave_up: list = dataclasses.field(default_factory=list)
 
@@ -66,6 +67,8 @@ class Observations:
     def response(self, method: str, path: str, response: requests.Response, seconds: float):
         with self.lock:
             self.statuses[response.status_code] += 1
+            if response.ok:
+                self.last_ok[response.url.split("/api/", 1)[0]] = time.monotonic()
             self.max_seconds = max(self.max_seconds, seconds)
             if response.headers.get("Idempotent-Replayed") == "true":
                 self.replays += 1

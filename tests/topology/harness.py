@@ -42,7 +42,7 @@ AGENCIES = ("MOF", "MOH", "MOIT", "MOET", "MOC")
 FOCAL_POINTS = 3
 SEED_TASKS = 60
 SETTLE_SECONDS = 60
-OUTAGE_GRACE_SECONDS = 12  # a 503 may still come this long after PostgreSQL is back
+OUTAGE_GRACE_SECONDS = 2  # a 503 may still come this long after PostgreSQL is back
 
 
 class Topology:
@@ -58,6 +58,7 @@ class Topology:
         self.faults: Counter = Counter()
         self.allowed_repeats = 0
         self.outages: list[tuple[float, float]] = []
+        self.outage_seconds = 0.0
         self.tokens: dict[str, str] = {}
         self.world: World | None = None
         self.app = None  # in this process: seeding, and what an operator runs by hand
@@ -269,6 +270,7 @@ class Topology:
         finally:
             self.pg.start()
             self.outages.append((began, time.monotonic() + OUTAGE_GRACE_SECONDS))
+            self.outage_seconds += time.monotonic() - began
 
     def pids(self) -> dict[str, list[int]]:
         """Every service process: masters, workers and schedulers."""
@@ -365,17 +367,21 @@ class Topology:
             "wall_seconds": round(time.monotonic() - self.started, 1),
             "clock_now": self.clock.now().astimezone(self.clock.zone).isoformat(timespec="minutes"),
             "requests": seen.requests,
+            "requests_served": sum(seen.statuses.values()),
             "responses_by_status": dict(sorted(seen.statuses.items())),
             "requests_cut": dict(seen.transport_errors),
             "writes_sent_again": dict(seen.sent_again),
             "idempotent_replays": seen.replays,
             "slowest_request_seconds": round(seen.max_seconds, 2),
-            "writes_acknowledged": dict(writes),
+            **writes,
             "writes_refused": dict(seen.refused_writes),
             "tasks_with_history": histories,
             "tasks_in_statistics": counted,
             "days_planned": days,
             "faults": dict(self.faults),
+            "postgresql_down_seconds": round(self.outage_seconds, 1),
             **ledger,
-            "losses": 0,
+            "losses": writes["writes_lost"]
+            + ledger["reminders_undelivered"]
+            + ledger["mails_lost"],
         }

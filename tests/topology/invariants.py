@@ -37,21 +37,27 @@ def keys_in(conn: psycopg.Connection, kind: str) -> dict[str, list[int]]:
     return found
 
 
-def check_writes(conn: psycopg.Connection, acks: list[Ack]) -> Counter:
+def check_writes(conn: psycopg.Connection, acks: list[Ack]) -> dict:
     """Every acknowledged write is stored exactly once, under the id returned; nothing else is."""
-    problems, counts = [], Counter()
+    problems, counts, found = [], Counter(), Counter()
     for kind in WRITES:
         stored = keys_in(conn, kind)
         acked = {ack.key: ack.id for ack in acks if ack.kind == kind}
         counts[kind] = len(acked)
         for key, id_ in acked.items():
-            if stored.get(key) != [id_]:
-                problems.append(f"{kind} {key}: acknowledged as {id_}, stored as {stored.get(key)}")
-        problems += [
-            f"{kind} {key}: stored, never acknowledged" for key in set(stored) - set(acked)
-        ]
+            ids = stored.get(key, [])
+            found["lost" if not ids else "duplicated" if len(ids) > 1 else "ok"] += 1
+            if ids != [id_]:
+                problems.append(f"{kind} {key}: acknowledged as {id_}, stored as {ids}")
+        unacknowledged = set(stored) - set(acked)
+        found["unacknowledged"] += len(unacknowledged)
+        problems += [f"{kind} {key}: stored, never acknowledged" for key in unacknowledged]
     assert not problems, "writes lost, duplicated or unacknowledged:\n" + "\n".join(problems[:20])
-    return counts
+    return {
+        "writes_acknowledged": dict(counts),
+        "writes_lost": found["lost"],
+        "writes_duplicated": found["duplicated"],
+    }
 
 
 def check_histories(conn: psycopg.Connection) -> int:
@@ -101,9 +107,9 @@ def check_ledger(conn: psycopg.Connection, received: Counter, allowed_repeats: i
     ).fetchall()
     states = Counter(state for _id, state, _mid, _attempts in rows)
     unfinished = {s: n for s, n in states.items() if s not in ("sent", "skipped")}
-    assert not unfinished, f"ledger rows not delivered: {unfinished}"
     sent_keys = {key_of(mid) for _id, state, mid, _a in rows if state == "sent"}
     lost = sent_keys - set(received)
+    assert not unfinished, f"ledger rows not delivered: {unfinished}"
     assert not lost, f"recorded as sent, never received: {sorted(lost)[:10]}"
     # A repeat is the mail again, or one whose rows were skipped at the retry (never recorded).
     extra = {key: n - (key in sent_keys) for key, n in received.items() if n - (key in sent_keys)}
@@ -122,6 +128,8 @@ def check_ledger(conn: psycopg.Connection, received: Counter, allowed_repeats: i
         "mails_received": sum(received.values()),
         "distinct_mails": len(received),
         "repeated_mails": repeats,
+        "reminders_undelivered": sum(unfinished.values()),
+        "mails_lost": len(lost),
     }
 
 

@@ -7,6 +7,8 @@ Each test ends with the invariants of `invariants.py`, over everything since the
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.topology
@@ -21,6 +23,7 @@ def test_soak_across_two_api_servers_and_two_schedulers(topology, record_figures
     record_figures("soak", figures)
     assert figures["requests"] > 200
     assert sum(figures["writes_acknowledged"].values()) > 50
+    assert figures["losses"] == figures["writes_duplicated"] == 0
     assert figures["mails_received"] > 0, planned
     assert figures["days_planned"] >= 1
 
@@ -69,11 +72,14 @@ def test_postgresql_down_for_ten_seconds(topology, record_figures):
             # Each scheduler may have had a mail in flight whose outcome it could not record.
             topology.allowed_repeats += sum(s.alive() for s in topology.schedulers)
             topology.mail.delay = 0
+        back = time.monotonic()
         topology.run_for(6)
     figures = topology.verify()
     record_figures("PostgreSQL down", figures)
     assert len(topology.seen.unavailable) > cut_before, "no request met the outage"
     assert topology.pids() == pids, "a process had to be restarted"
+    for api in topology.apis:  # both servers answer again, and no 503 came after the outage
+        assert topology.seen.last_ok[api.base_url] > back, f"{api.name} did not recover"
 
 
 def test_smtp_down_then_back(topology, record_figures):
