@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
+import jobs.reminders
 from tests.reminder_support import deliver, plan
 from tracker.clock import AcceleratedClock
 from tracker.reminders.models import Notification
@@ -189,3 +190,31 @@ def test_leases_are_real_time_on_an_accelerated_clock(
     real_time.advance(2)
     deliver(app)
     assert len(mail_sink.take()) == 2
+
+
+def test_a_worker_killed_mid_webhooks_repeats_only_the_event_in_flight(
+    app, client, make, clock, monkeypatch, webhook_receiver, db_session
+):
+    mof = make.auth("agency", "MOF")
+    hook = {"url": webhook_receiver.url, "secret": "mof-shared-secret-0123456789"}
+    assert client.post("/api/v1/webhooks", json=hook, headers=mof).status_code == 201
+    for title in ("Việc một", "Việc hai", "Việc ba"):
+        make.task(title=title)  # each one a task.assigned event
+    original, posted = jobs.reminders.post, []
+
+    def post(*args, **kwargs):
+        status = original(*args, **kwargs)
+        posted.append(status)
+        if len(posted) == 2:
+            raise Killed
+        return status
+
+    monkeypatch.setattr(jobs.reminders, "post", post)
+    with pytest.raises(Killed):
+        deliver(app)
+    monkeypatch.undo()
+    after_the_lease(app, clock)
+    deliver(app)
+    ids = Counter(d.headers["X-Tracker-Delivery"] for d in webhook_receiver.deliveries)
+    assert sorted(ids.values()) == [1, 1, 2]
+    assert [r.state for r in rows(db_session)] == ["sent"] * 3
