@@ -39,7 +39,7 @@ from api.schemas.common import ErrorSchema
 from jobs.cli import register_job_commands
 from tracker.audit.models import refuse_rewrites as refuse_audit_rewrites
 from tracker.cli import tracker_group
-from tracker.clock import SystemClock
+from tracker.clock import AcceleratedClock, SystemClock, clock_for
 from tracker.config import Settings, load_settings, require_secret_key
 from tracker.db import configure_postgresql, configure_sqlite
 from tracker.extensions import db, migrate
@@ -183,8 +183,15 @@ def register_database(app: Flask, settings: Settings) -> None:
 
 
 def register_clock(app: Flask, settings: Settings, clock: SystemClock | None) -> None:
-    """Install the clock every rule reads the time from."""
-    app.extensions["tracker.clock"] = clock or SystemClock(settings.zone)
+    """Install the clock every rule reads the time from (accelerated only when configured)."""
+    clock = clock or clock_for(settings)
+    if isinstance(clock, AcceleratedClock):
+        logging.getLogger(__name__).warning(
+            "Accelerated clock: %s, %g times real time (a rehearsal, not production)",
+            clock.now().isoformat(timespec="seconds"),
+            clock.speed,
+        )
+    app.extensions["tracker.clock"] = clock
 
 
 def register_api(app: Flask) -> None:

@@ -45,6 +45,20 @@ def test_build_scheduler_registers_the_heartbeat(app):
     assert job.args == (app, "heartbeat", heartbeat)
 
 
+def test_job_intervals_come_from_the_settings(app, settings_with):
+    settings_with(scheduler_plan_seconds=7, scheduler_deliver_seconds=2)
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    assert jobs["reminders.plan"].trigger.interval == dt.timedelta(seconds=7)
+    assert jobs["reminders.deliver"].trigger.interval == dt.timedelta(seconds=2)
+    assert jobs["heartbeat"].trigger.interval == dt.timedelta(seconds=60)
+
+
+def test_default_job_intervals(app):
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    assert jobs["reminders.plan"].trigger.interval == dt.timedelta(minutes=10)
+    assert jobs["reminders.deliver"].trigger.interval == dt.timedelta(minutes=1)
+
+
 def test_build_scheduler_twice_gives_independent_schedulers(app):
     first, second = build_scheduler(app), build_scheduler(app)
     assert first is not second

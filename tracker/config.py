@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from email.utils import parseaddr
@@ -135,6 +136,27 @@ def parse_host(value: Any) -> str:
     return host
 
 
+def parse_instant(value: Any) -> dt.datetime | None:
+    """Accept an ISO 8601 date and time with its UTC offset (empty: not set)."""
+    if value is None or isinstance(value, dt.datetime):
+        instant = value
+    elif str(value).strip() == "":
+        return None
+    else:
+        instant = dt.datetime.fromisoformat(str(value).strip())
+    if instant is not None and instant.utcoffset() is None:
+        raise ValueError("expected a date and time with a UTC offset: 2026-05-04T07:00+07:00")
+    return instant
+
+
+def parse_speed(value: Any) -> float:
+    """Accept how many times faster than real time a clock runs (1 to 100000)."""
+    speed = float(str(value).strip())
+    if not 1 <= speed <= 100_000:
+        raise ValueError("expected a number from 1 to 100000")
+    return speed
+
+
 def parse_rate(value: Any) -> str:
     """Accept one rate in the `limits` notation, such as "20/minute" or "100 per hour"."""
     text = str(value).strip()
@@ -257,6 +279,20 @@ class Settings:
     webhook_allow_private_hosts: bool = setting(
         False, parse_bool, "allow webhooks to loopback and private addresses"
     )
+    # Rehearsals and soak tests: an accelerated clock, and short job intervals (real seconds).
+    clock_start: dt.datetime | None = setting(  # noqa: RUF009  (a datetime is immutable)
+        None, parse_instant, "run an accelerated clock from this moment (empty: real time)"
+    )
+    clock_speed: float = setting(1.0, parse_speed, "how many times faster the clock runs")
+    clock_anchor: dt.datetime | None = setting(  # noqa: RUF009
+        None, parse_instant, "real moment the clock shows clock_start (empty: start-up)"
+    )
+    scheduler_plan_seconds: int = setting(
+        600, int_between(1, 86400), "real seconds between planning runs"
+    )
+    scheduler_deliver_seconds: int = setting(
+        60, int_between(1, 86400), "real seconds between delivery runs"
+    )
     # Security: tokens, failed authentication, proxies, browsers.
     token_default_days: int = setting(
         90, int_between(0, 3650), "lifetime of a new token in days (0: it never expires)"
@@ -308,7 +344,23 @@ def load_settings(
             values[known[key].name] = known[key].metadata["parse"](value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"Bad value for {ENV_PREFIX}{key}: {exc}") from None
-    return Settings(**values)
+    settings = Settings(**values)
+    _check_clock(settings)
+    return settings
+
+
+def _check_clock(settings: Settings) -> None:
+    """An accelerated clock needs its start, and an anchor so that every process agrees on it."""
+    if settings.clock_start is None:
+        if settings.clock_speed != 1 or settings.clock_anchor is not None:
+            raise ConfigError(
+                f"{ENV_PREFIX}CLOCK_SPEED and {ENV_PREFIX}CLOCK_ANCHOR need {ENV_PREFIX}CLOCK_START"
+            )
+    elif settings.clock_speed != 1 and settings.clock_anchor is None:
+        raise ConfigError(
+            f"{ENV_PREFIX}CLOCK_SPEED above 1 needs {ENV_PREFIX}CLOCK_ANCHOR (the same in every "
+            "process, so that they agree on the time)"
+        )
 
 
 def require_secret_key(settings: Settings) -> None:
