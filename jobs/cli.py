@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 
 import click
 from flask import current_app
@@ -12,8 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from jobs import reminders
 from jobs.runner import run_job
 from jobs.scheduler import build_scheduler
-
-log = logging.getLogger(__name__)
+from tracker.logs import render_line
 
 TODAY = click.option(
     "--today",
@@ -30,13 +28,18 @@ def scheduler_command():
     scheduler = build_scheduler(app)
     try:
         # Announced inside the `try`: a Ctrl-C any time after the announcement stops cleanly.
-        # Logged, not printed, so that with TRACKER_LOG_FORMAT=json every line is JSON.
-        log.info("Scheduler started with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
+        _announce(f"Scheduler started with jobs: {', '.join(j.id for j in scheduler.get_jobs())}")
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         if scheduler.running:
             scheduler.shutdown(wait=False)
-        log.info("Scheduler stopped.")
+        _announce("Scheduler stopped.")
+
+
+def _announce(message: str) -> None:
+    """Print a status line whatever the log level (supervisors wait for it), in the log format."""
+    log_format = current_app.extensions["tracker.settings"].log_format
+    click.echo(render_line(log_format, __name__, message))
 
 
 @click.group("reminders")

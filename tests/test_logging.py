@@ -145,19 +145,25 @@ def test_a_failed_job_run_is_logged_with_its_run_id(app, db_session, captured):
     assert "smtp down" in failure["exception"] and failure["duration_ms"] >= 0
 
 
+def json_environment(tmp_path) -> dict[str, str]:
+    """A process environment with JSON logs on a SQLite database of the test's own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "FLASK_"))}
+    env |= {"TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'jobs.db'}"}
+    env |= {"TRACKER_LOG_FORMAT": "json", "TRACKER_SECRET_KEY": SECRET["SECRET_KEY"]}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+
 def test_a_job_command_in_json_mode_writes_only_json_lines(tmp_path):
     """The scheduler's commands log the same way as the web: one JSON object per line."""
-    database = f"sqlite:///{tmp_path / 'jobs.db'}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "FLASK_"))}
-    env |= {"TRACKER_DATABASE_URL": database, "TRACKER_LOG_FORMAT": "json"}
-    env["TRACKER_SECRET_KEY"] = SECRET["SECRET_KEY"]
-    env["TRACKER_LOG_LEVEL"] = "DEBUG"  # a run's end is logged at DEBUG
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    env = json_environment(tmp_path) | {"TRACKER_LOG_LEVEL": "DEBUG"}  # a run's end is DEBUG
     entries = []
     for args in (["db", "upgrade"], ["tracker", "reminders", "run", "--today", "2026-12-01"]):
         done = subprocess.run(
-            [*flask, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+            [*FLASK, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
         )
         assert done.returncode == 0, done.stderr
         entries += [json.loads(line) for line in done.stderr.splitlines()]  # every line is JSON
@@ -179,3 +185,19 @@ def test_sql_echo_goes_through_the_same_handler(tmp_path, captured):
     finally:
         logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     assert any(e["message"] == "SELECT 42" for e in captured())
+
+
+def test_the_scheduler_announces_itself_in_the_log_format_whatever_the_level(tmp_path):
+    env = json_environment(tmp_path) | {"TRACKER_LOG_LEVEL": "WARNING"}
+    subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, capture_output=True, check=True)
+    with subprocess.Popen(
+        [*FLASK, "tracker", "scheduler"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            line = process.stdout.readline()
+        finally:
+            process.terminate()
+            process.wait(30)
+    entry = json.loads(line)
+    assert entry["message"].startswith("Scheduler started with jobs: heartbeat")
+    assert entry["level"] == "INFO" and entry["logger"] == "jobs.cli"

@@ -92,6 +92,12 @@ class TextFormatter(logging.Formatter):
 FORMATTERS = {"json": JsonFormatter, "text": TextFormatter}
 
 
+def render_line(fmt: str, logger: str, message: str) -> str:
+    """Return an INFO line as the handler would write it (for lines printed, not logged)."""
+    record = logging.LogRecord(logger, logging.INFO, __file__, 0, message, (), None)
+    return FORMATTERS[fmt]().format(record)
+
+
 class StderrHandler(logging.StreamHandler):
     """Write to whatever `sys.stderr` is when a record is emitted (test runners swap it)."""
 
