@@ -45,6 +45,7 @@ def _links() -> list[Link]:
     same_directive = {"directive_id": "$request.path.directive_id"}
     task, same_task = {"task_id": ID}, {"task_id": "$request.path.task_id"}
     if_match = {"header.If-Match": ETAG}
+    token = {"token_id": ID}
     d, t = "/directives/{directive_id}", "/tasks/{task_id}"
     return [
         Link("POST /directives", 201, "GetDirective", f"GET {d}", directive),
@@ -94,6 +95,11 @@ def _links() -> list[Link]:
              {"code": "$response.body#/code"}),
         Link("GET /notifications", 200, "GetNotification", "GET /notifications/{notification_id}",
              {"notification_id": FIRST_ID}),
+        Link("POST /tokens", 201, "GetToken", "GET /tokens/{token_id}", token),
+        Link("POST /tokens", 201, "RevokeToken", "POST /tokens/{token_id}/revoke", token),
+        Link("GET /tokens", 200, "GetToken", "GET /tokens/{token_id}", {"token_id": FIRST_ID}),
+        Link("POST /tokens/{token_id}/revoke", 200, "GetToken", "GET /tokens/{token_id}",
+             {"token_id": "$request.path.token_id"}),
     ]  # fmt: skip
 
 
