@@ -18,6 +18,7 @@ from api import (
     directives,
     errors,
     extensions,
+    health,
     notifications,
     overview,
     ratelimit,
@@ -31,6 +32,9 @@ from api import (
     webhooks,
 )
 from api.docs import STATIC_URL, docs_static
+from api.links import LinksPlugin
+from api.request_guards import register_request_guards
+from api.request_log import register_request_log
 from api.schemas.common import ErrorSchema
 from jobs.cli import register_job_commands
 from tracker.audit.models import refuse_rewrites as refuse_audit_rewrites
@@ -39,9 +43,11 @@ from tracker.clock import AcceleratedClock, SystemClock, clock_for
 from tracker.config import Settings, load_settings, require_secret_key
 from tracker.db import configure_postgresql, configure_sqlite
 from tracker.extensions import db, migrate
+from tracker.logs import configure_logging
 from tracker.models import __all__ as _all_models  # noqa: F401  (registers every table)
 
 API_PREFIX = "/api/v1"
+PG_CONNECT_TIMEOUT_SECONDS = 5
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESOURCE_BLUEPRINTS = (
     agencies.blp,
@@ -88,9 +94,12 @@ def create_app(
     security.register_security(app, settings)
     register_database(app, settings)
     register_clock(app, settings, clock)
+    register_request_log(app)
+    register_request_guards(app)
     ratelimit.register_rate_limits(app, settings)
     register_api(app)
     app.register_blueprint(overview.bp)
+    app.register_blueprint(health.bp)
     errors.register_error_handlers(app)
     transactions.register_unit_of_work(app)
     register_commands(app)
@@ -109,7 +118,6 @@ def register_settings(app: Flask, settings: Settings, config: Mapping[str, Any] 
         TESTING=bool((config or {}).get("TESTING", False)),
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
-        SQLALCHEMY_ECHO=settings.sql_echo,
         MAX_CONTENT_LENGTH=settings.max_request_kb * 1024,
         API_TITLE="Directive Tracker",
         API_VERSION="1.0",
@@ -132,7 +140,14 @@ def _engine_options(url: str) -> dict:
     """Pool settings per engine."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_recycle": 1800}
+    return {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 5,
+        "pool_recycle": 1800,
+        # An unreachable server fails a request (and /readyz) in seconds, not minutes.
+        "connect_args": {"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS},
+    }
 
 
 def _spec_options() -> dict:
@@ -146,10 +161,11 @@ def _spec_options() -> dict:
 
 
 def register_logging(settings: Settings) -> None:
-    """Log to standard error at the configured level."""
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    """Log to standard error at the configured level, as text or JSON lines."""
+    configure_logging(settings.log_level, settings.log_format)
+    # SQL echo through our handler (SQLAlchemy's own echo adds a plain-text handler).
+    sql_level = logging.INFO if settings.sql_echo else logging.WARNING
+    logging.getLogger("sqlalchemy.engine").setLevel(sql_level)
 
 
 def register_database(app: Flask, settings: Settings) -> None:
@@ -181,7 +197,7 @@ def register_clock(app: Flask, settings: Settings, clock: SystemClock | None) ->
 def register_api(app: Flask) -> None:
     """Register the REST resources under /api/v1 with their OpenAPI document and docs page."""
     app.url_map.converters["id"] = IdConverter
-    rest = TrackerApi(app)
+    rest = TrackerApi(app, spec_kwargs={"extra_plugins": [LinksPlugin()]})
     for blueprint in RESOURCE_BLUEPRINTS:
         rest.register_blueprint(blueprint, url_prefix=API_PREFIX + blueprint.url_prefix)
     app.register_blueprint(docs_static)

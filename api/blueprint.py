@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import ClassVar
 
@@ -32,6 +33,17 @@ class StrictParser(FlaskParser):
                 raise UnsupportedMediaType("Send the request body as application/json.")
             raise BadRequest("A JSON request body is required.")
         return data
+
+    def _raw_load_json(self, req):
+        """Parse the body; too deep a nesting or an absurd number is a 400, not a 500."""
+        try:
+            return super()._raw_load_json(req)
+        except json.JSONDecodeError:
+            raise
+        except RecursionError:
+            raise BadRequest("The JSON body is nested too deeply.") from None
+        except ValueError:  # an integer of more than 4300 digits (Python's conversion limit)
+            raise BadRequest("The JSON body holds a number too long to read.") from None
 
     def _get_schema(self, argmap, req):
         if isinstance(argmap, Schema):

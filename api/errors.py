@@ -8,8 +8,9 @@ from http import HTTPStatus
 from flask import Flask, jsonify
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
+from api.request_log import current_request_id
 from tracker import errors as domain
 from tracker.extensions import db
 
@@ -31,23 +32,28 @@ HTTP_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     406: "not_acceptable",
+    408: "request_timeout",
     409: "conflict",
     412: "precondition_failed",
     413: "payload_too_large",
+    414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
     428: "precondition_required",
     429: "too_many_requests",
+    431: "request_header_fields_too_large",
     503: "unavailable",
 }
 RETRY_AFTER_SECONDS = 5
 
 
 def error_response(status: int, code: str, message: str, errors: dict | None = None, headers=None):
-    """Build the one error body."""
+    """Build the one error body (with the request id, for the user to quote)."""
     body = {"status": status, "code": code, "message": message}
     if errors:
         body["errors"] = errors
+    if request_id := current_request_id():
+        body["request_id"] = request_id
     response = jsonify(body)
     response.status_code = status
     response.headers.update(headers or {})
@@ -66,6 +72,9 @@ def handle_http_exception(error: HTTPException):
     status = error.code or 500
     if status >= 500:
         return handle_unexpected(error)
+    if isinstance(error, ClientDisconnected) and isinstance(error.__context__, TimeoutError):
+        # The server cut a client that sent its body too slowly (api/serving.py).
+        return error_response(408, "request_timeout", "The request body did not arrive in time.")
     data = getattr(error, "data", None) or {}
     fields = _flatten_messages(data.get("messages") or data.get("errors") or {})
     message = data.get("message") or _message_for(status, fields, error)

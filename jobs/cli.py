@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from jobs import reminders
 from jobs.runner import run_job
 from jobs.scheduler import build_scheduler
+from tracker.logs import render_line
 
 TODAY = click.option(
     "--today",
@@ -27,12 +28,18 @@ def scheduler_command():
     scheduler = build_scheduler(app)
     try:
         # Announced inside the `try`: a Ctrl-C any time after the announcement stops cleanly.
-        click.echo(f"Scheduler started with jobs: {', '.join(j.id for j in scheduler.get_jobs())}")
+        _announce(f"Scheduler started with jobs: {', '.join(j.id for j in scheduler.get_jobs())}")
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         if scheduler.running:
             scheduler.shutdown(wait=False)
-        click.echo("Scheduler stopped.")
+        _announce("Scheduler stopped.")
+
+
+def _announce(message: str) -> None:
+    """Print a status line whatever the log level (supervisors wait for it), in the log format."""
+    log_format = current_app.extensions["tracker.settings"].log_format
+    click.echo(render_line(log_format, __name__, message))
 
 
 @click.group("reminders")

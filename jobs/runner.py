@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -10,25 +12,35 @@ from flask import Flask
 
 from tracker.db import write_intent
 from tracker.extensions import db
+from tracker.logs import log_context
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 def run_job(app: Flask, job_id: str, func) -> object:
-    """Enter the app context, run the job, commit once or roll back, and log the outcome."""
-    with app.app_context(), write_intent():
+    """Enter the app context, run the job, commit once or roll back, and log the outcome.
+
+    Every line logged during the run carries the job's id and a run id of its own.
+    """
+    started = time.perf_counter()
+    with log_context(job_id=job_id, run_id=uuid.uuid4().hex), app.app_context(), write_intent():
         try:
             result = func()
             db.session.commit()
         except Exception:
             db.session.rollback()
-            log.exception("job %s failed", job_id)
+            log.exception("job %s failed", job_id, extra={"duration_ms": _since(started)})
             raise
         finally:
             db.session.remove()
-    log.debug("job %s done: %s", job_id, result)
+        log.debug("job %s done: %s", job_id, result, extra={"duration_ms": _since(started)})
     return result
+
+
+def _since(started: float) -> float:
+    """Return the milliseconds elapsed since a perf_counter() reading."""
+    return round((time.perf_counter() - started) * 1000, 1)
 
 
 def commit_step(step: Callable[[], T]) -> T:

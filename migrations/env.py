@@ -12,9 +12,10 @@ from tracker.search import is_search_object
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Log through the application's handler (text or JSON lines, TRACKER_LOG_FORMAT) when it has
+# one; alembic.ini's console handler otherwise.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

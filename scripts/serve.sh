@@ -45,5 +45,6 @@ cat <<MSG
   Stop everything with Ctrl-C.
 
 MSG
-# A long CSV/XLSX export streams for a while: give requests more than gunicorn's default 30 s.
-.venv/bin/gunicorn --bind "$HOST:$PORT" --workers 2 --timeout 300 --access-logfile - wsgi:app
+# The production settings (threads, timeouts, request limits: docs/operations.md). Long CSV/XLSX
+# exports stream in a thread, so they need no long worker timeout.
+.venv/bin/gunicorn -c deploy/gunicorn.conf.py --bind "$HOST:$PORT"

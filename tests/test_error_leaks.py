@@ -19,7 +19,7 @@ def assert_nothing_internal(response):
     for word in SECRET_WORDS:
         assert word not in body, (word, body)
         assert word not in headers, (word, headers)
-    assert set(response.json) == {"status", "code", "message"}
+    assert set(response.json) == {"status", "code", "message", "request_id"}
 
 
 def test_an_unexpected_exception_is_a_bare_500(client, office, monkeypatch, caplog):
@@ -29,7 +29,9 @@ def test_an_unexpected_exception_is_a_bare_500(client, office, monkeypatch, capl
     monkeypatch.setattr("api.agencies.get_agency", crash)
     response = client.get("/api/v1/agencies/MOF", headers=office)
     assert response.status_code == 500
-    assert response.json == {
+    body = dict(response.json)
+    assert body.pop("request_id") == response.headers["X-Request-Id"]  # for the user to quote
+    assert body == {
         "status": 500,
         "code": "internal_error",
         "message": "Internal Server Error",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -10,6 +11,7 @@ from flask.cli import AppGroup
 
 from tracker.agencies.data import load_agency_records
 from tracker.agencies.service import load_registry
+from tracker.backup import BackupError, backup, restore
 from tracker.clock import current_clock
 from tracker.demo.loader import (
     DEMO_OFFICE_EMAIL,
@@ -178,3 +180,32 @@ def revoke_token_command(reference):
     token, already = run_unit(action)
     state = "was already revoked" if already else "revoked"
     click.echo(f"Token {token.id} ({token.prefix}) of {token.user.email} {state}.")
+
+
+@tracker_group.command("backup")
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(output):
+    """Back up the database to OUTPUT while the service runs (SQLite file or pg_dump archive)."""
+    try:
+        summary = backup(_database_url(), output)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps({"backup": str(output), **summary}, ensure_ascii=False))
+
+
+@tracker_group.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
+def restore_command(backup_file, force):
+    """Restore a backup into the configured database (stop the service first)."""
+    try:
+        summary = restore(backup_file, _database_url(), force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps({"restored": str(backup_file), **summary}, ensure_ascii=False))
+    click.echo("Then run `flask --app wsgi db upgrade` if this release is newer than the backup.")
+
+
+def _database_url() -> str:
+    """Return the configured database URL, with its password."""
+    return db.engine.url.render_as_string(hide_password=False)

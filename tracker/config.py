@@ -221,6 +221,15 @@ class Settings:
     export_max_rows: int = setting(
         200_000, int_between(1, 10_000_000), "most tasks one CSV/XLSX export may hold"
     )
+    # Operations: log lines, and how long a slow client may hold a connection.
+    log_format: str = setting(
+        "text", one_of("text", "json"), "log lines as text or as one JSON object each"
+    )
+    client_timeout_seconds: int = setting(
+        30,
+        int_between(1, 600),
+        "time a client has to send a request, and to take each piece of a response",
+    )
     reminder_days_before: tuple[int, ...] = setting(
         (7, 3, 1), parse_days_before, "working days before the due date to remind"
     )

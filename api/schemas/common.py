@@ -11,11 +11,14 @@ from tracker.text import nfc
 
 MIN_DATE = dt.date(1945, 9, 2)
 MAX_DATE = dt.date(2100, 12, 31)
+DATE_PATTERN = r"^(194[5-9]|19[5-9]\d|20\d\d|2100)-\d\d-\d\d$"
 MAX_PAGE = 100_000
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
 CODE_PATTERN = re.compile(r"^[A-Z0-9_]{2,32}$")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+MAX_URL_LENGTH = 2000
 
 
 class StrictSchema(Schema):
@@ -53,6 +56,23 @@ class Text(fields.String):
         return text
 
 
+class WebUrl(fields.Url):
+    """An absolute http(s) URL of at most 2,000 characters, without control characters.
+
+    Marshmallow's URL check lets a NUL through in the path, which PostgreSQL refuses to store.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("schemes", {"http", "https"})
+        kwargs.setdefault("validate", validate.Length(max=MAX_URL_LENGTH))
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and _CONTROL.search(value):
+            raise ValidationError("Control characters (such as NUL) are not allowed in a URL.")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class AgencyCode(fields.String):
     """An agency code such as MOF or HANOI."""
 
@@ -83,6 +103,8 @@ class CalendarDate(fields.Date):
 
     def __init__(self, **kwargs):
         kwargs["validate"] = validate.Range(min=MIN_DATE, max=MAX_DATE)
+        # OpenAPI has no date bounds: the pattern documents the years (and guides generators).
+        kwargs.setdefault("metadata", {}).setdefault("pattern", DATE_PATTERN)
         super().__init__(**kwargs)
 
 
@@ -121,6 +143,9 @@ class ErrorSchema(OutSchema):
     code = fields.String(required=True, metadata={"example": "validation_error"})
     message = fields.String(required=True)
     errors = fields.Dict(metadata={"description": "Messages by field, where relevant."})
+    request_id = fields.String(
+        metadata={"description": "The request's X-Request-Id; quote it when reporting a problem."}
+    )
 
 
 class StrictBoolean(fields.Boolean):

@@ -10,6 +10,7 @@ from api.schemas.common import (
     StrictBoolean,
     StrictSchema,
     Text,
+    WebUrl,
     page_of,
 )
 from tracker.reminders.events import EVENTS
@@ -81,12 +82,10 @@ def event_list(**kwargs) -> fields.List:
     )
 
 
-def webhook_url(**kwargs) -> fields.Url:
+def webhook_url(**kwargs) -> WebUrl:
     """An absolute http(s) URL."""
-    return fields.Url(
-        schemes={"http", "https"},
+    return WebUrl(
         require_tld=False,
-        validate=validate.Length(max=2000),
         metadata={"example": "https://hethong.mof.gov.vn/tracker-events"},
         **kwargs,
     )

@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from api.schemas.agencies import AgencyRefSchema
-from api.schemas.common import BoundedInt, CalendarDate, OutSchema, StrictSchema, Text
+from api.schemas.common import BoundedInt, CalendarDate, OutSchema, StrictSchema, Text, WebUrl
 from tracker.workflow.models import ReportKind
 
 MAX_EVIDENCE = 20
@@ -13,11 +13,7 @@ class EvidenceSchema(StrictSchema):
     """A document number and/or a link proving the work."""
 
     document_number = Text(100, metadata={"example": "1234/BCA-C06"})
-    url = fields.Url(
-        schemes={"http", "https"},
-        validate=validate.Length(max=2000),
-        metadata={"example": "https://vanban.example.gov.vn/1234"},
-    )
+    url = WebUrl(metadata={"example": "https://vanban.example.gov.vn/1234"})
 
     @validates_schema
     def needs_something(self, data, **_kwargs):
