@@ -19,7 +19,7 @@ from api.app import create_app
 from tests import factories
 from tests.reminder_support import MailSink, WebhookReceiver
 from tracker.agencies.data import load_agency_records
-from tracker.agencies.models import Agency
+from tracker.agencies.models import Agency, RegistryState
 from tracker.agencies.service import load_registry
 from tracker.clock import FixedClock
 from tracker.extensions import db
@@ -92,9 +92,10 @@ def db_session(app, clock):
 
 
 def _empty_tables() -> None:
-    """Delete every row but the agency registry, children first."""
+    """Delete every row but the agency registry (and its state), children first."""
+    registry = {Agency.__tablename__, RegistryState.__tablename__}
     for table in reversed(db.metadata.sorted_tables):
-        if table.name != Agency.__tablename__:
+        if table.name not in registry:
             db.session.execute(delete(table))
     db.session.commit()
 

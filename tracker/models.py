@@ -1,6 +1,6 @@
 """Every model, imported in one place so that metadata (and Alembic) sees them all."""
 
-from tracker.agencies.models import Agency
+from tracker.agencies.models import Agency, RegistryState
 from tracker.audit.models import AuditEntry
 from tracker.directives.models import Directive
 from tracker.idempotency.models import IdempotencyKey
@@ -25,6 +25,7 @@ __all__ = [
     "IdempotencyKey",
     "Notification",
     "NotificationAttempt",
+    "RegistryState",
     "ReminderDay",
     "Report",
     "Task",
