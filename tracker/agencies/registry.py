@@ -15,6 +15,8 @@ import secrets
 
 from flask import g, has_app_context
 from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from tracker.agencies.models import Agency, RegistryState
 from tracker.extensions import db
@@ -36,12 +38,16 @@ class AgencyEntry:
 
 @dataclasses.dataclass(frozen=True)
 class Registry:
-    """An immutable snapshot of the registry, with the lineages computed on first use."""
+    """An immutable snapshot of the registry, with the lineages computed on first use.
+
+    `agencies` are detached ORM objects: `attach` copies one into a session without a query.
+    """
 
     token: int | None
     by_id: dict[int, AgencyEntry]
     by_code: dict[str, AgencyEntry]
     predecessors: dict[int, tuple[int, ...]]
+    agencies: dict[int, Agency]
     lineages: dict[int, frozenset[int]] = dataclasses.field(default_factory=dict)
 
     def lineage(self, agency_id: int) -> frozenset[int]:
@@ -78,8 +84,10 @@ def current_registry() -> Registry:
 
 def _load(token: int | None) -> Registry:
     """Read the registry's agencies into a snapshot."""
-    columns = (Agency.id, Agency.code, Agency.name, Agency.successor_id, Agency.valid_until)
-    entries = [AgencyEntry(*row) for row in db.session.execute(select(*columns))]
+    # A session of its own on the same connection: the caller's session keeps its objects.
+    with Session(bind=db.session.connection()) as loading:
+        agencies = list(loading.scalars(select(Agency)))  # successors joined; detached on close
+    entries = [AgencyEntry(a.id, a.code, a.name, a.successor_id, a.valid_until) for a in agencies]
     predecessors: dict[int, list[int]] = {}
     for entry in entries:
         if entry.successor_id is not None:
@@ -89,7 +97,21 @@ def _load(token: int | None) -> Registry:
         {entry.id: entry for entry in entries},
         {entry.code: entry for entry in entries},
         {successor: tuple(ids) for successor, ids in predecessors.items()},
+        {agency.id: agency for agency in agencies},
     )
+
+
+def attach(agency_id: int) -> Agency:
+    """Return the agency as an object of the current session, from the registry (no query).
+
+    An object the session already holds is returned as it is (it may carry changes); otherwise
+    the registry's copy is merged in without loading, as a second-level cache would.
+    """
+    session = db.session()
+    existing = session.identity_map.get(identity_key(Agency, agency_id))
+    if existing is not None:
+        return existing
+    return session.merge(current_registry().agencies[agency_id], load=False)
 
 
 def registry_changed() -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from sqlalchemy import func, select
 
 from tracker.agencies.models import Agency
-from tracker.agencies.registry import current_registry, registry_changed
+from tracker.agencies.registry import attach, current_registry, registry_changed
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.text import fold, search_terms
@@ -76,15 +76,15 @@ def get_agency(code: str) -> Agency:
 
 
 def resolve_codes(codes: Iterable[str], field: str) -> list[Agency]:
-    """Return agencies for codes, naming every unknown code in one error."""
+    """Return agencies for codes (from the registry, no query), naming every unknown code."""
     wanted = list(dict.fromkeys(codes))
     if not wanted:
         return []
-    found = {a.code: a for a in db.session.scalars(select(Agency).where(Agency.code.in_(wanted)))}
-    unknown = [code for code in wanted if code not in found]
+    by_code = current_registry().by_code
+    unknown = [code for code in wanted if code not in by_code]
     if unknown:
         raise InvalidInput(f"Unknown agency code(s): {', '.join(unknown)}.", field=field)
-    return [found[code] for code in wanted]
+    return [attach(by_code[code].id) for code in wanted]
 
 
 def list_agencies(
