@@ -11,7 +11,7 @@ from tracker.reminders.models import (
     ReminderDay,
     Webhook,
 )
-from tracker.tasks.models import Task, task_coordinators
+from tracker.tasks.models import Task, TaskCount, TaskCountChange, task_coordinators
 from tracker.users.models import ApiToken, User
 from tracker.workflow.models import Extension, Report
 
@@ -29,6 +29,8 @@ __all__ = [
     "ReminderDay",
     "Report",
     "Task",
+    "TaskCount",
+    "TaskCountChange",
     "User",
     "Webhook",
     "task_coordinators",

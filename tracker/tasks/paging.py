@@ -1,6 +1,6 @@
 """Counting and paging the task list: prepared statements for its common shape, and split reads.
 
-Two costs dominated the list once its rows stopped being ORM objects (profiled):
+Three costs dominated the list once its rows stopped being ORM objects (profiled, EXPLAINed):
 
 - Building each statement again and deriving SQLAlchemy's cache key from it took longer than
   running it. The common shape, "lead agencies and/or statuses" (an agency's open work, a status,
@@ -14,6 +14,8 @@ Two costs dominated the list once its rows stopped being ORM objects (profiled):
   rows in order from that index alone; their union, at most branches x (page end) ids, is sorted
   and cut to the page, and only the page's rows are read (EXPLAIN: a Merge Append of index-only
   scans on PostgreSQL, covering-index searches on SQLite; 0.3-0.4 ms on either).
+- Counting every match for `total`: at 1,000,000 tasks 35-64 ms on PostgreSQL for all tasks, 20 ms
+  for one status. The shape's count adds up the maintained counts (`TaskCount`) instead.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import functools
 
 from sqlalchemy import Select, bindparam, func, select, union_all
 
-from tracker.tasks.models import Task
+from tracker.tasks.models import Task, TaskCount, TaskCountChange
 from tracker.tasks.rows import select_rows
 
 SORTS = {
@@ -49,7 +51,7 @@ class Shape:
     public_only: bool  # a viewer's list leaves confidential tasks out
 
     def count(self) -> tuple[Select, dict]:
-        """Return the prepared count of the matching tasks, with its parameters."""
+        """Return the prepared count of the matching tasks (maintained counts), with parameters."""
         key = (bool(self.lead_ids), bool(self.statuses), self.public_only)
         return _count_statement(*key), self._lists()
 
@@ -85,9 +87,19 @@ def _shape_conditions(leads: bool, statuses: bool, public_only: bool) -> list:
 
 @functools.cache
 def _count_statement(leads: bool, statuses: bool, public_only: bool) -> Select:
-    """The count of a shape's tasks."""
-    conditions = _shape_conditions(leads, statuses, public_only)
-    return select(func.count()).select_from(Task).where(*conditions)
+    """The count of a shape's tasks, from the maintained counts and their unfolded changes."""
+    parts = []
+    for table, number in ((TaskCount, TaskCount.n), (TaskCountChange, TaskCountChange.delta)):
+        conditions = []
+        if leads:
+            conditions.append(table.lead_key.in_(bindparam("leads", expanding=True)))
+        if statuses:
+            conditions.append(table.status.in_(bindparam("statuses", expanding=True)))
+        if public_only:
+            conditions.append(table.confidential.is_(False))
+        parts.append(select(number.label("n")).where(*conditions))
+    numbers = union_all(*parts).subquery()
+    return select(func.coalesce(func.sum(numbers.c.n), 0))
 
 
 @functools.cache

@@ -129,7 +129,7 @@ def list_tasks(
         total = count_tasks(user, spec, today)
         query = page_query(task_conditions(user, spec, today), spec.sort, page, page_size)
         return read_rows(query, spec.as_of or today, spec.basis), total
-    total = db.session.connection().scalar(*shape.count())
+    total = int(db.session.connection().scalar(*shape.count()))  # PostgreSQL: a Decimal
     query, params = shape.page(spec.sort, page, page_size)
     return read_rows(query, spec.as_of or today, spec.basis, params), total
 
