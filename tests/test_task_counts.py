@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import flask_migrate
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 
 from api.app import create_app
 from tests.test_api_tasks import new_task
 from tests.workflow_helpers import report, review
+from tracker.agencies.registry import current_registry
 from tracker.extensions import db
+from tracker.tasks.counts import counting_suspended
 from tracker.tasks.models import Task, TaskCount, TaskCountChange
 
 
@@ -111,3 +113,32 @@ POPULATED = (
         )
     ),
 )
+
+
+def test_bulk_loads_recount_and_keep_counting(make, db_session):
+    directive = make.directive()
+    make.task(directive, lead_agency="MOJ")
+    with db.engine.begin() as connection, counting_suspended(connection):
+        connection.execute(insert(Task), [bulk_row(directive.id, status) for status in STATUSES])
+    make.task(directive, lead_agency="MOJ")
+    db_session.expire_all()
+    assert maintained() == counted_rows()
+    assert sum(maintained().values()) == 2 + len(STATUSES)
+
+
+STATUSES = ("assigned", "assigned", "completed", "cancelled")
+
+
+def bulk_row(directive_id: int, status: str) -> dict:
+    """A task row as a bulk load writes it."""
+    now = dt.datetime(2026, 5, 4, tzinfo=dt.UTC)
+    return {
+        "directive_id": directive_id,
+        "title": "Nhiệm vụ nạp hàng loạt",
+        "lead_agency_id": None if status == "cancelled" else current_registry().by_code["MOF"].id,
+        "deadline_kind": "regular",
+        "status": status,
+        "created_on": dt.date(2026, 5, 4),
+        "created_at": now,
+        "updated_at": now,
+    }
