@@ -142,3 +142,22 @@ def bulk_row(directive_id: int, status: str) -> dict:
         "created_at": now,
         "updated_at": now,
     }
+
+
+def test_involved_tasks_are_counted_once(client, office, make):
+    old = make.directive(issued_on=dt.date(2024, 6, 1))
+    involved = [
+        make.task(old, lead_agency="MOF", coordinating_agencies=["MOJ"]),
+        make.task(old, lead_agency="MPI", coordinating_agencies=["MOF"]),  # lead and co-ordinator
+        make.task(old, lead_agency="MOJ", coordinating_agencies=["MOF", "MOH"]),
+        make.task(old, lead_agency="MOH", coordinating_agencies=["MPI"]),  # merged into MOF
+    ]
+    make.task(old, lead_agency="MOH", coordinating_agencies=["MOJ"])
+    wanted = sorted(task.id for task in involved)
+    mof_user = make.auth("agency", "MOF")
+    for headers, query in ((office, {"agency": "MOF"}), (mof_user, {})):
+        body = client.get(
+            "/api/v1/tasks", query_string=query | {"page_size": 200}, headers=headers
+        ).json
+        assert body["total"] == len(wanted)
+        assert sorted(item["id"] for item in body["items"]) == wanted

@@ -10,7 +10,7 @@ from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
 
 from tracker.agencies.models import Agency
-from tracker.agencies.service import lineage_of_code
+from tracker.agencies.service import lineage_ids, lineage_of_code
 from tracker.directives.models import Directive
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
@@ -18,7 +18,7 @@ from tracker.permissions import involving_coordinator, task_visibility, visible_
 from tracker.search import matches_words, search_words
 from tracker.tasks.groups import annotate_children
 from tracker.tasks.models import Task
-from tracker.tasks.paging import SORTS, Shape, page_query
+from tracker.tasks.paging import INVOLVED_COUNT, SORTS, Shape, page_query
 from tracker.tasks.rows import TaskRows, read_rows
 from tracker.tasks.timeliness import (
     Basis,
@@ -35,6 +35,7 @@ AGENCY_REF = (Agency.id, Agency.code, Agency.name)
 NOT_SHAPED = (
     "agency", "directive_id", "parent_id", "timeliness", "as_of", "due_from", "due_to", "q",
 )  # fmt: skip
+BEYOND_INVOLVEMENT = tuple(name for name in NOT_SHAPED if name != "agency")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,8 +157,26 @@ def list_load_options() -> tuple:
 
 def count_tasks(user: User, spec: TaskFilter, today: dt.date) -> int:
     """Return how many tasks a user may see match the filter."""
+    involved = _involvement(user, spec)
+    if involved is not None:
+        return db.session.connection().scalar(INVOLVED_COUNT, {"agencies": sorted(involved)})
     conditions = task_conditions(user, spec, today, counting=True)
     return db.session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
+
+
+def _involvement(user: User, spec: TaskFilter) -> set[int] | None:
+    """The agencies whose tasks, led or co-ordinated, are all that is asked for (if that is all).
+
+    `agency=` alone for staff, or nothing at all for an agency's user (who sees those tasks).
+    """
+    if spec.lead_agency or spec.status or any(getattr(spec, n) for n in BEYOND_INVOLVEMENT):
+        return None
+    visibility = task_visibility(user)
+    if visibility == "all" and spec.agency:
+        return _lineage(spec.agency, "agency")
+    if visibility == "involved" and not spec.agency:
+        return lineage_ids(user.agency_id)
+    return None
 
 
 def stream_tasks(
