@@ -27,13 +27,14 @@ _G_KEY = "agency_registry"
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class AgencyEntry:
-    """What look-ups need of an agency."""
+    """What look-ups need of an agency; `rank` is its place in the database's order of codes."""
 
     id: int
     code: str
     name: str
     successor_id: int | None
     valid_until: dt.date | None
+    rank: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -86,8 +87,12 @@ def _load(token: int | None) -> Registry:
     """Read the registry's agencies into a snapshot."""
     # A session of its own on the same connection: the caller's session keeps its objects.
     with Session(bind=db.session.connection()) as loading:
-        agencies = list(loading.scalars(select(Agency)))  # successors joined; detached on close
-    entries = [AgencyEntry(a.id, a.code, a.name, a.successor_id, a.valid_until) for a in agencies]
+        # Successors are joined; the objects are detached when the session closes.
+        agencies = list(loading.scalars(select(Agency).order_by(Agency.code)))
+    entries = [
+        AgencyEntry(a.id, a.code, a.name, a.successor_id, a.valid_until, rank)
+        for rank, a in enumerate(agencies)
+    ]
     predecessors: dict[int, list[int]] = {}
     for entry in entries:
         if entry.successor_id is not None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from operator import attrgetter
 from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, String, bindparam, cast, func, select
 
 from tracker.agencies.models import Agency
+from tracker.agencies.registry import AgencyEntry, current_registry
 from tracker.errors import NotFound
 from tracker.extensions import db
 from tracker.tasks.groups import children_status_counts
@@ -51,6 +53,7 @@ class TaskRow(NamedTuple):
     version: int
     lead_code: str | None
     lead_name: str | None
+    coordinator_ids: str | None  # comma-separated
 
 
 class AgencyRef(NamedTuple):
@@ -61,8 +64,16 @@ class AgencyRef(NamedTuple):
     name: str
 
 
-LEAD_COLUMNS = (Agency.code.label("lead_code"), Agency.name.label("lead_name"))
-TASK_COLUMNS = tuple(getattr(Task, name) for name in TaskRow._fields[: -len(LEAD_COLUMNS)])
+_LINKS = task_coordinators.c
+EXTRA_COLUMNS = (
+    Agency.code.label("lead_code"),
+    Agency.name.label("lead_name"),
+    select(func.aggregate_strings(cast(_LINKS.agency_id, String), ","))
+    .where(_LINKS.task_id == Task.id)
+    .scalar_subquery()
+    .label("coordinator_ids"),
+)
+TASK_COLUMNS = tuple(getattr(Task, name) for name in TaskRow._fields[: -len(EXTRA_COLUMNS)])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,7 +81,7 @@ class TaskRows:
     """Task rows with what their representation takes from other tables, by task id."""
 
     rows: list[TaskRow]
-    coordinators: dict[int, list[AgencyRef]]
+    coordinators: dict[int, list[AgencyEntry]]
     timeliness: dict[int, Timeliness | None]
     children: dict[int, dict[str, int]]
 
@@ -78,7 +89,7 @@ class TaskRows:
 def select_rows(*conditions) -> Select:
     """Return the SELECT of the display columns (lead agency joined) of the matching tasks."""
     return (
-        select(*TASK_COLUMNS, *LEAD_COLUMNS)
+        select(*TASK_COLUMNS, *EXTRA_COLUMNS)
         .outerjoin(Agency, Agency.id == Task.lead_agency_id)
         .where(*conditions)
     )
@@ -91,13 +102,15 @@ def read_rows(
 
     Reads go to the session's connection directly: rows of columns need nothing of the ORM's
     result handling (nor its autoflush: nothing is pending where tasks are read for display).
+    Each row carries its co-ordinators' ids; their codes and names come from the registry.
     """
     result = db.session.connection().execute(query, params)
     rows = [TaskRow._make(row) for row in result]
     parents = [row.id for row in rows if row.group_kind is not None]
+    agencies = current_registry().by_id if any(row.coordinator_ids for row in rows) else {}
     return TaskRows(
         rows,
-        coordinators_of([row.id for row in rows]),
+        {row.id: coordinators_of(row, agencies) for row in rows},
         timeliness_by_id(rows, as_of, basis),
         children_status_counts(parents),
     )
@@ -111,22 +124,12 @@ def read_task(task_id: int, as_of: dt.date) -> TaskRows:
     return shown
 
 
-def coordinators_of(task_ids: list[int]) -> dict[int, list[AgencyRef]]:
-    """Return each task's co-ordinating agencies, by code (one query)."""
-    if not task_ids:
-        return {}
-    found: dict[int, list[AgencyRef]] = {task_id: [] for task_id in task_ids}
-    result = db.session.connection().execute(_COORDINATORS, {"task_ids": task_ids})
-    for task_id, *agency in result:
-        found[task_id].append(AgencyRef._make(agency))
-    return found
+def coordinators_of(row: TaskRow, agencies: dict[int, AgencyEntry]) -> list[AgencyEntry]:
+    """Return a row's co-ordinating agencies (registry entries) in the database's code order."""
+    if not row.coordinator_ids:
+        return []
+    found = [agencies[int(agency_id)] for agency_id in row.coordinator_ids.split(",")]
+    return sorted(found, key=attrgetter("rank"))
 
 
-# Built once: SQLAlchemy then reuses their cache keys and compiled forms (tracker.tasks.paging).
-_ONE_TASK = select_rows(Task.id == bindparam("task_id"))
-_COORDINATORS = (
-    select(task_coordinators.c.task_id, Agency.id, Agency.code, Agency.name)
-    .join(Agency, Agency.id == task_coordinators.c.agency_id)
-    .where(task_coordinators.c.task_id.in_(bindparam("task_ids", expanding=True)))
-    .order_by(Agency.code)
-)
+_ONE_TASK = select_rows(Task.id == bindparam("task_id"))  # built once (tracker.tasks.paging)
