@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format bench-seed clean
+.PHONY: run test lint format audit bench-seed clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+audit: $(STAMP)  ## Known vulnerabilities of the installed packages (needs PyPI's JSON API or OSV)
+	$(VENV)/bin/python -m pip install --quiet pip-audit
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

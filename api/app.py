@@ -20,10 +20,13 @@ from api import (
     extensions,
     notifications,
     overview,
+    ratelimit,
     reports,
+    security,
     stats,
     tasks,
     textimport,
+    tokens,
     transactions,
     webhooks,
 )
@@ -31,9 +34,10 @@ from api.docs import STATIC_URL, docs_static
 from api.jsonprovider import OrjsonProvider
 from api.schemas.common import ErrorSchema
 from jobs.cli import register_job_commands
+from tracker.audit.models import refuse_rewrites as refuse_audit_rewrites
 from tracker.cli import tracker_group
-from tracker.clock import SystemClock
-from tracker.config import Settings, load_settings
+from tracker.clock import AcceleratedClock, SystemClock, clock_for
+from tracker.config import Settings, load_settings, require_secret_key
 from tracker.db import configure_postgresql, configure_sqlite
 from tracker.extensions import db, migrate
 from tracker.models import __all__ as _all_models  # noqa: F401  (registers every table)
@@ -53,6 +57,7 @@ RESOURCE_BLUEPRINTS = (
     stats.blp,
     webhooks.blp,
     notifications.blp,
+    tokens.blp,
 )
 
 
@@ -74,11 +79,17 @@ def create_app(
 ) -> Flask:
     """Build the service: settings, logging, database, API, error handling, commands."""
     settings = load_settings(config)
-    app = Flask("tracker", root_path=str(PROJECT_ROOT), static_folder=None)
+    require_secret_key(settings)
+    # Templates in api/templates override those of extensions (the docs page's, for its CSP).
+    app = Flask(
+        "tracker", root_path=str(PROJECT_ROOT), static_folder=None, template_folder="api/templates"
+    )
     register_settings(app, settings, config)
     register_logging(settings)
+    security.register_security(app, settings)
     register_database(app, settings)
     register_clock(app, settings, clock)
+    ratelimit.register_rate_limits(app, settings)
     register_api(app)
     app.register_blueprint(overview.bp)
     errors.register_error_handlers(app)
@@ -151,13 +162,21 @@ def register_database(app: Flask, settings: Settings) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
+            refuse_audit_rewrites(db.engine)  # PostgreSQL refuses them with a trigger
         else:
             configure_postgresql(db.engine)
 
 
 def register_clock(app: Flask, settings: Settings, clock: SystemClock | None) -> None:
-    """Install the clock every rule reads the time from."""
-    app.extensions["tracker.clock"] = clock or SystemClock(settings.zone)
+    """Install the clock every rule reads the time from (accelerated only when configured)."""
+    clock = clock or clock_for(settings)
+    if isinstance(clock, AcceleratedClock):
+        logging.getLogger(__name__).warning(
+            "Accelerated clock: %s, %g times real time (a rehearsal, not production)",
+            clock.now().isoformat(timespec="seconds"),
+            clock.speed,
+        )
+    app.extensions["tracker.clock"] = clock
 
 
 def register_api(app: Flask) -> None:

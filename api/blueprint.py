@@ -51,10 +51,13 @@ class ApiBlueprint(Blueprint):
         self.after_request(remember_response)
 
     def errors(self, *codes: int):
-        """Document the error responses a view can give, all in the one error shape."""
+        """Document the error responses a view can give, all in the one error shape.
+
+        Every view may answer 401 (no valid token) and 429 (too many failed authentications).
+        """
 
         def decorator(view):
-            for code in sorted({401, *codes}, reverse=True):
+            for code in sorted({401, 429, *codes}, reverse=True):
                 view = self.alt_response(code, response=_response_name(code))(view)
             return view
 

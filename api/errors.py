@@ -95,22 +95,30 @@ def _flatten_messages(messages: dict) -> dict:
     return flat
 
 
+def rollback() -> None:
+    """Undo the request's work; a connection the server has ended has nothing left to undo."""
+    try:
+        db.session.rollback()
+    except DBAPIError as exc:  # e.g. PostgreSQL shutting down: the next checkout reconnects
+        log.warning("rollback failed, the connection is gone: %s", exc.orig)
+
+
 def handle_integrity_error(error: IntegrityError):
     """A constraint refused the write: a race with another request, usually."""
-    db.session.rollback()
+    rollback()
     log.warning("integrity error: %s", error.orig)
     return error_response(409, "conflict", "The request conflicts with existing data.")
 
 
 def handle_stale_data(error: StaleDataError):
     """Another request changed the row between our read and our write."""
-    db.session.rollback()
+    rollback()
     return error_response(412, "precondition_failed", "The resource changed meanwhile; retry.")
 
 
 def handle_operational_error(error: OperationalError):
     """The database is unreachable or busy: tell the client to retry."""
-    db.session.rollback()
+    rollback()
     log.error("database unavailable: %s", error.orig)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     return error_response(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Response, g, request
+from sqlalchemy.exc import OperationalError
 
+from api.errors import handle_operational_error
 from tracker.clock import current_clock
 from tracker.idempotency.service import claim, fingerprint, remember
 
@@ -31,7 +33,9 @@ def remember_response(response: Response) -> Response:
     """After a successful POST view (before the commit): store its response under the key."""
     row = g.pop("idempotency_row", None)
     if row is not None and 200 <= response.status_code < 300:
-        remember(
-            row, response.status_code, response.get_data(as_text=True), response.headers.get("ETag")
-        )
+        body, etag = response.get_data(as_text=True), response.headers.get("ETag")
+        try:
+            remember(row, response.status_code, body, etag)
+        except OperationalError as exc:  # an after-request error would otherwise be a 500
+            return handle_operational_error(exc)
     return response

@@ -10,9 +10,10 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from api.auth import bearer_token
+from api.auth import bearer_token, guarded_authentication
 from api.overview_display import (
     BASIS_CHOICES,
     COLOURS,
@@ -34,10 +35,16 @@ from tracker.stats.periods import parse_period
 from tracker.stats.scope import StatsFilter
 from tracker.tasks.timeliness import Basis
 from tracker.users.models import User
-from tracker.users.service import authenticate, authenticate_token, session_user
+from tracker.users.service import session_user
 
 OVERDUE_SHOWN = 15
-bp = Blueprint("overview", __name__, template_folder="templates")
+bp = Blueprint(
+    "overview",
+    __name__,
+    template_folder="templates",
+    static_folder="static/overview",
+    static_url_path="/static/overview",
+)
 bp.add_app_template_filter(number, "so")
 bp.add_app_template_filter(percent, "phan_tram")
 
@@ -46,7 +53,7 @@ def page_user() -> User | None:
     """Return the user of a bearer token or of the session, or None."""
     now = current_clock().now()
     if bearer_token() is not None:
-        return authenticate(bearer_token(), now)
+        return guarded_authentication(bearer_token()).user
     if "token_id" in session and "user_id" in session:
         return session_user(session["token_id"], session["user_id"], now)
     return None
@@ -71,8 +78,8 @@ def index():
     """The agency table with bars, the headline and the most overdue tasks."""
     try:
         user = page_user()
-    except AuthenticationFailed as exc:
-        return render_template("overview/login.html", error=exc.message, csrf=csrf_token()), 401
+    except (AuthenticationFailed, TooManyRequests) as exc:
+        return login_refused(exc)
     if user is None:
         return redirect(url_for("overview.login"))
     authorize_view_statistics(user)
@@ -125,12 +132,21 @@ def login():
         return render_template("overview/login.html", error=None, csrf=csrf_token())
     check_csrf()
     try:
-        token = authenticate_token(request.form.get("token", "").strip(), current_clock().now())
-    except AuthenticationFailed as exc:
-        return render_template("overview/login.html", error=exc.message, csrf=csrf_token()), 401
+        token = guarded_authentication(request.form.get("token", "").strip())
+    except (AuthenticationFailed, TooManyRequests) as exc:
+        return login_refused(exc)
     session.clear()
     session.update(token_id=token.id, user_id=token.user_id, csrf=secrets.token_urlsafe(24))
     return redirect(url_for("overview.index"))
+
+
+def login_refused(error: AuthenticationFailed | TooManyRequests):
+    """Show the token form again with why it was refused (401, or 429 with Retry-After)."""
+    if isinstance(error, TooManyRequests):
+        page = render_template("overview/login.html", error=error.description, csrf=csrf_token())
+        return page, 429, [h for h in error.get_headers() if h[0] == "Retry-After"]
+    page = render_template("overview/login.html", error=error.message, csrf=csrf_token())
+    return page, 401
 
 
 @bp.post("/logout")

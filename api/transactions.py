@@ -6,7 +6,12 @@ from flask import Flask, Response, g, request
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from api.errors import handle_integrity_error, handle_operational_error, handle_stale_data
+from api.errors import (
+    handle_integrity_error,
+    handle_operational_error,
+    handle_stale_data,
+    rollback,
+)
 from tracker.db import reset_write_intent, set_write_intent
 from tracker.extensions import db
 
@@ -21,7 +26,7 @@ def begin_unit_of_work() -> None:
 def commit_unit_of_work(response: Response) -> Response:
     """Commit a successful request once; roll back a failed one."""
     if response.status_code >= 400:
-        db.session.rollback()
+        rollback()
         return response
     try:
         db.session.commit()

@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from api.app import create_app
 from bench import seed
+from bench.secret import throwaway_secret
 from bench.smtp_sink import CountingSink
 from jobs import reminders
 from jobs.runner import run_job
@@ -55,6 +56,7 @@ def build_app(url: str, day: dt.date, sink: CountingSink):
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": sink.port,
         "SMTP_SECURITY": "none",
+        "SECRET_KEY": throwaway_secret(),
     }
     app = create_app(config)
     settings = app.extensions["tracker.settings"]

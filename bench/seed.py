@@ -22,6 +22,7 @@ from flask import Flask
 from sqlalchemy import Connection, Engine, column, func, insert, select, table
 
 from api.app import create_app
+from bench.secret import throwaway_secret
 from bench.seed_data import (
     COORDINATOR_COLUMNS,
     DIRECTIVE_COLUMNS,
@@ -68,7 +69,8 @@ class Counts:
 
 def build_app(database_url: str | None = None) -> Flask:
     """Return the app on a database (default: TRACKER_DATABASE_URL or the instance file)."""
-    return create_app({"DATABASE_URL": database_url} if database_url else None)
+    database = {"DATABASE_URL": database_url} if database_url else {}
+    return create_app({"SECRET_KEY": throwaway_secret(), **database})
 
 
 def prepare_database() -> None:

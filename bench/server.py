@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.secret import throwaway_secret
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 READY_PATH = "/api/v1/openapi.json"
 
@@ -34,7 +36,7 @@ def service_environment(database_url: str, extra: dict[str, str] | None = None) 
     env.update(
         PYTHONPATH=os.pathsep.join(pythonpath),
         TRACKER_DATABASE_URL=database_url,
-        TRACKER_SECRET_KEY="bench-run-secret-key-0123456789",
+        TRACKER_SECRET_KEY=throwaway_secret(),
         TRACKER_LOG_LEVEL="WARNING",
     )
     env.update(extra or {})

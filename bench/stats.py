@@ -24,6 +24,7 @@ from sqlalchemy import func, select, text
 
 from api.app import create_app
 from bench.list_tasks import WsgiTimer
+from bench.secret import throwaway_secret
 from bench.stats_history import add_extensions, bench_headers
 from tracker.clock import current_clock
 from tracker.extensions import db
@@ -121,7 +122,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     """Prepare, time, print one JSON object."""
     args = parse_args(argv)
-    app = create_app({"DATABASE_URL": args.database_url})
+    app = create_app({"DATABASE_URL": args.database_url, "SECRET_KEY": throwaway_secret()})
     with app.app_context():
         tasks = db.session.scalar(select(func.count()).select_from(Task))
         added = add_extensions(args.extend_share, current_clock().today())

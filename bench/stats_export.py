@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 
 from api.app import create_app
+from bench.secret import throwaway_secret
 from bench.stats_history import bench_headers
 from tracker.extensions import db
 from tracker.tasks.models import Task
@@ -85,7 +86,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     args = parser.parse_args(argv)
-    app = create_app({"DATABASE_URL": args.database_url, "EXPORT_MAX_ROWS": 10_000_000})
+    config = {"DATABASE_URL": args.database_url, "EXPORT_MAX_ROWS": 10_000_000}
+    app = create_app(config | {"SECRET_KEY": throwaway_secret()})
     print(json.dumps(export(app, args.tasks, args.format)), flush=True)
 
 

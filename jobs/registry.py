@@ -5,19 +5,21 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable
+from operator import attrgetter
 
 from jobs import reminders
+from tracker.config import Settings
 
 log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
 class JobSpec:
-    """One periodic job: a stable id, a function of the app, an interval, a first run at start."""
+    """One periodic job: a stable id, a function of the app, its interval, a first run at start."""
 
     id: str
     func: Callable[[], object]
-    seconds: int
+    every: Callable[[Settings], int]  # real seconds between runs
     run_at_start: bool = False
 
 
@@ -28,8 +30,18 @@ def heartbeat() -> str:
 
 
 JOBS = (
-    JobSpec("heartbeat", heartbeat, 60),
+    JobSpec("heartbeat", heartbeat, lambda _settings: 60),
     # Plans each day once its send hour has come, and catches up days the process missed.
-    JobSpec("reminders.plan", reminders.scheduled_plan, 600, run_at_start=True),
-    JobSpec("reminders.deliver", reminders.deliver, 60, run_at_start=True),
+    JobSpec(
+        "reminders.plan",
+        reminders.scheduled_plan,
+        attrgetter("scheduler_plan_seconds"),
+        run_at_start=True,
+    ),
+    JobSpec(
+        "reminders.deliver",
+        reminders.deliver,
+        attrgetter("scheduler_deliver_seconds"),
+        run_at_start=True,
+    ),
 )

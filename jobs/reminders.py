@@ -9,7 +9,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 
 from flask import Flask, current_app
 
@@ -20,7 +20,7 @@ from tracker.reminders import delivery
 from tracker.reminders.calendar import vietnam_calendar
 from tracker.reminders.digest import MailContext, compose
 from tracker.reminders.items import LedgerItem, skip_reason
-from tracker.reminders.mailer import SmtpConfig, send_batch
+from tracker.reminders.mailer import Result, SmtpConfig, message_id, send_each
 from tracker.reminders.payloads import webhook_request
 from tracker.reminders.planner import Planner, plan_days
 from tracker.reminders.policy import ReminderPolicy
@@ -91,21 +91,22 @@ def _repeat(batch: Callable[[], Counter | None], totals: Counter, max_batches: i
 
 
 def _context(worker: str) -> delivery.DeliveryContext:
-    config = settings()
+    config, clock = settings(), current_clock()
     return delivery.DeliveryContext(
         worker=worker,
-        now=current_clock().now(),
-        lease=dt.timedelta(seconds=config.reminder_lease_seconds),
+        now=clock.now(),
+        lease=clock.span(config.reminder_lease_seconds),
         batch_size=config.reminder_batch_size,
         max_attempts=config.reminder_max_attempts,
         retry_base_seconds=config.reminder_retry_base_seconds,
         retry_max_seconds=config.reminder_retry_max_seconds,
+        speed=clock.speed,
     )
 
 
-def _time_left(ctx: delivery.DeliveryContext) -> Callable[[], bool]:
-    """Return a test of whether this worker's lease still leaves time to send."""
-    deadline = time.monotonic() + ctx.lease.total_seconds() * LEASE_SHARE
+def _time_left() -> Callable[[], bool]:
+    """Return a test of whether this worker's lease (real seconds) still leaves time to send."""
+    deadline = time.monotonic() + settings().reminder_lease_seconds * LEASE_SHARE
     return lambda: time.monotonic() < deadline
 
 
@@ -123,61 +124,94 @@ def _partition(items: list[LedgerItem], counts: Counter, outcomes: list) -> list
 
 
 def _mail_batch(worker: str) -> Counter | None:
-    """Claim, compose, send over one SMTP connection, record."""
+    """Claim, compose, send over one SMTP connection, recording each mail once it is sent."""
     ctx = _context(worker)
+    time_left = _time_left()
     items = commit_step(lambda: delivery.claim_mail_items(ctx))
     if not items:
         return None
     config, clock = settings(), current_clock()
     counts: Counter = Counter(claimed=len(items))
-    outcomes: list = []
-    to_send = _partition(items, counts, outcomes)
+    skips: list = []
+    to_send = _partition(items, counts, skips)
     mail_context = MailContext(
         clock.today(), vietnam_calendar(), config.base_url, config.reminder_digest
     )
-    mails = compose(to_send, mail_context)
-    results = send_batch(SmtpConfig.from_settings(config), mails, clock.now(), _time_left(ctx))
-    now, untried = clock.now(), []
-    for result in results:
-        counts["messages_sent" if result.sent else "messages_not_sent"] += result.attempted
-        for item in result.mail.items:
+    mails, smtp = compose(to_send, mail_context), SmtpConfig.from_settings(config)
+    # Before anything goes out: skips recorded, and each row's Message-ID fixed for its retries.
+    ids = [(message_id(mail.key, smtp), mail.items) for mail in mails]
+    commit_step(lambda: _prepare(skips, ids, worker, clock.now()))
+    _count(skips, counts)
+    untried: list[LedgerItem] = []
+    with closing(send_each(smtp, mails, clock.now(), time_left)) as results:
+        for result in results:
             if not result.attempted:
-                untried.append(item)
-            elif result.sent:
-                outcomes.append(delivery.sent(item, result.message_id))
-            else:
-                outcomes.append(delivery.failed(item, result.detail, result.temporary, ctx, now))
-    _count(outcomes, counts)
-    commit_step(lambda: _record(outcomes, untried, worker, now))
+                untried.extend(result.mail.items)
+                continue
+            outcomes = _mail_outcomes(result, ctx, clock.now(), counts)
+            commit_step(lambda outcomes=outcomes: delivery.record(outcomes, worker, clock.now()))
+    if untried:
+        commit_step(lambda: delivery.release(untried, worker, clock.now()))
     return counts
+
+
+def _prepare(skips: list, ids: list, worker: str, now: dt.datetime) -> None:
+    delivery.record(skips, worker, now)
+    delivery.fix_message_ids(ids, worker)
+
+
+def _mail_outcomes(result: Result, ctx, now: dt.datetime, counts: Counter) -> list:
+    """The outcomes of one mail's rows, counted."""
+    counts["messages_sent" if result.sent else "messages_not_sent"] += 1
+    if result.sent:
+        outcomes = [delivery.sent(item, result.message_id) for item in result.mail.items]
+    else:
+        outcomes = [
+            delivery.failed(item, result.detail, result.temporary, ctx, now)
+            for item in result.mail.items
+        ]
+    _count(outcomes, counts)
+    return outcomes
 
 
 def _webhook_batch(worker: str, session) -> Counter | None:
-    """Claim webhook rows, POST each, record every attempt."""
+    """Claim webhook rows, POST each, record each attempt before the next."""
     ctx = _context(worker)
+    time_left = _time_left()
     items = commit_step(lambda: delivery.claim_webhook_items(ctx))
     if not items:
         return None
-    config, clock = settings(), current_clock()
     counts: Counter = Counter(claimed=len(items))
-    outcomes: list = []
-    time_left, untried = _time_left(ctx), []
-    for item in _partition(items, counts, outcomes):
+    skips: list = []
+    to_send = _partition(items, counts, skips)
+    commit_step(lambda: delivery.record(skips, worker, current_clock().now()))
+    _count(skips, counts)
+    untried = []
+    for item in to_send:
         if not time_left():
             untried.append(item)
             continue
-        request = webhook_request(item, config.base_url)
-        try:
-            status = post(
-                session, request, config.webhook_timeout_seconds, config.webhook_allow_private_hosts
-            )
-            outcomes.append(delivery.sent(item, request.delivery_id, f"HTTP {status}"))
-        except WebhookFailure as exc:
-            outcomes.append(delivery.failed(item, exc.detail, exc.temporary, ctx, clock.now()))
-    _count(outcomes, counts)
-    now = clock.now()
-    commit_step(lambda: _record(outcomes, untried, worker, now))
+        outcome = _post(item, session, ctx)
+        _count([outcome], counts)
+        commit_step(
+            lambda outcome=outcome: delivery.record([outcome], worker, current_clock().now())
+        )
+    if untried:
+        commit_step(lambda: delivery.release(untried, worker, current_clock().now()))
     return counts
+
+
+def _post(item: LedgerItem, session, ctx: delivery.DeliveryContext):
+    """POST one webhook event; return its outcome."""
+    config = settings()
+    request = webhook_request(item, config.base_url)
+    try:
+        status = post(
+            session, request, config.webhook_timeout_seconds, config.webhook_allow_private_hosts
+        )
+    except WebhookFailure as exc:
+        return delivery.failed(item, exc.detail, exc.temporary, ctx, current_clock().now())
+    return delivery.sent(item, request.delivery_id, f"HTTP {status}")
 
 
 def _count(outcomes: list, counts: Counter) -> None:
@@ -188,11 +222,6 @@ def _count(outcomes: list, counts: Counter) -> None:
             counts["retry"] += 1
         elif outcome.state == "failed":
             counts["failed"] += 1
-
-
-def _record(outcomes: list, untried: list[LedgerItem], worker: str, now: dt.datetime) -> None:
-    delivery.record(outcomes, worker, now)
-    delivery.release(untried, worker, now)
 
 
 @contextmanager

@@ -30,7 +30,7 @@ def build_scheduler(app: Flask, jobs=JOBS) -> BlockingScheduler:
         first_run = {"next_run_time": start} if spec.run_at_start else {}
         scheduler.add_job(
             run_job,
-            IntervalTrigger(seconds=spec.seconds, timezone=settings.zone),
+            IntervalTrigger(seconds=spec.every(settings), timezone=settings.zone),
             args=(app, spec.id, spec.func),
             id=spec.id,
             name=spec.id,

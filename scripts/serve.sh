@@ -11,6 +11,16 @@ MAIL_PORT=${MAIL_PORT:-8025}
 MAIL_DIR=${MAIL_DIR:-instance/mail}
 # Reminders go to the local sink, never to real addresses.
 export TRACKER_SMTP_HOST=127.0.0.1 TRACKER_SMTP_PORT="$MAIL_PORT" TRACKER_SMTP_SECURITY=none
+# The service has no built-in secret key: this instance gets its own random one, kept (owner-only)
+# in instance/secret-key so that sessions and calendar feed addresses survive a restart.
+if [ -z "${TRACKER_SECRET_KEY:-}" ]; then
+  mkdir -p instance
+  if [ ! -s instance/secret-key ]; then
+    (umask 077 && .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))' > instance/secret-key)
+  fi
+  TRACKER_SECRET_KEY=$(cat instance/secret-key)
+  export TRACKER_SECRET_KEY
+fi
 
 $FLASK db upgrade
 $FLASK tracker demo

@@ -20,6 +20,7 @@ from tests import factories
 from tests.reminder_support import MailSink, WebhookReceiver
 from tracker.agencies.data import load_agency_records
 from tracker.agencies.service import load_registry
+from tracker.audit.models import AuditEntry
 from tracker.clock import FixedClock
 from tracker.extensions import db
 
@@ -90,14 +91,27 @@ def db_session(app, clock):
         db.session.rollback()
         _empty_tables()
         db.session.remove()
+        app.extensions["tracker.failure_guard"].reset()
 
 
 def _empty_tables() -> None:
     """Delete every row but the agency registry and what triggers keep, children first."""
     for table in reversed(db.metadata.sorted_tables):
-        if table.name not in KEPT_TABLES:
+        if table.name == AuditEntry.__tablename__:
+            purge_audit_log()
+        elif table.name not in KEPT_TABLES:
             db.session.execute(delete(table))
     db.session.commit()
+
+
+def purge_audit_log() -> None:
+    """Empty the append-only log past its guards: TRUNCATE (PostgreSQL's trigger is for UPDATE
+    and DELETE) or, on SQLite, a DELETE on the driver's connection, below SQLAlchemy's events."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("TRUNCATE audit_entries")
+    else:
+        connection.connection.driver_connection.execute("DELETE FROM audit_entries")
 
 
 class FreshSessionClient(FlaskClient):

@@ -61,16 +61,26 @@ def shown_table(page) -> dict[str, tuple[int, ...]]:
     return rows
 
 
+def refusals(page) -> list[str]:
+    """Collect what the browser refuses under the Content-Security-Policy (from its console)."""
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text) if "Security Policy" in m.text else None)
+    return messages
+
+
 def test_overview_in_a_real_browser(client, make, clock, server, browser, tmp_path, backend):
     history = build_history(client, make, clock)
     _user, token = make.user("office")
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    refused = refusals(page)
     page.goto(server + "/")
     assert page.url.endswith("/login")
     page.fill("#token", token)
     page.click("button[type=submit]")
     page.wait_for_selector("#agency-table")
     assert page.locator("h1").inner_text() == "Tình hình thực hiện nhiệm vụ được giao"
+    brand = page.locator("header.top").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert brand == "rgb(155, 28, 28)", "the stylesheet must load under the CSP"
 
     this_quarter = table(stats(client, history.office, period="2026-Q3"))
     assert this_quarter == {
@@ -98,3 +108,26 @@ def test_overview_in_a_real_browser(client, make, clock, server, browser, tmp_pa
     page.click("#apply")
     page.wait_for_url("**kind=province**")
     assert shown_table(page) == {"HANOI": (0, 0, 0, 1, 0, 1)}
+    assert refused == []
+
+
+def test_docs_page_works_under_the_csp(make, server, browser):
+    """Swagger UI starts, and "Try it out" calls the API with a token, with nothing refused."""
+    _user, token = make.user("viewer")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    refused = refusals(page)
+    page.goto(server + "/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert page.locator(".swagger-ui .info .title").inner_text().startswith("Directive Tracker")
+    operation = "#operations-agencies-get_api_v1_agencies"
+    page.click("button.authorize")
+    page.fill(".auth-container input", token)
+    page.click(".auth-btn-wrapper button.authorize")
+    page.click(".btn-done")
+    page.click(f"{operation} button.opblock-summary-control")
+    page.click(f"{operation} .try-out__btn")
+    page.click(f"{operation} .execute")
+    status = page.locator(f"{operation} .live-responses-table tbody .response-col_status")
+    status.wait_for()
+    assert status.inner_text().strip() == "200"
+    assert refused == []

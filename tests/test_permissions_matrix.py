@@ -12,6 +12,7 @@ from tracker.agencies.service import get_agency
 from tracker.clock import current_clock
 from tracker.reminders.models import Notification
 from tracker.reminders.subscriptions import WebhookInput, create_webhook
+from tracker.users.models import ApiToken
 
 ROLES = ("anonymous", "admin", "office", "lead", "coordinator", "outsider", "viewer")
 
@@ -29,6 +30,8 @@ class World:
     contact: int
     webhook: int
     notification: int
+    token: int
+    token_owner: str
 
 
 @pytest.fixture
@@ -60,6 +63,8 @@ def world(client, make, db_session) -> World:
         "viewer": make.auth("viewer"),
     }
     notification = db_session.scalar(select(Notification.id).limit(1))
+    owner, _raw = make.user("agency", "MOJ")
+    token = db_session.scalar(select(ApiToken.id).where(ApiToken.user_id == owner.id))
     return World(
         headers,
         directive.id,
@@ -70,6 +75,8 @@ def world(client, make, db_session) -> World:
         contact.id,
         hook.id,
         notification,
+        token,
+        owner.email,
     )
 
 
@@ -311,6 +318,16 @@ ENDPOINTS |= {
         lambda w: ("GET", "/api/v1/agencies/MOF/calendar", None),
         FEED_ADDRESS,
     ),
+}
+ADMIN_ONLY = dict.fromkeys(READERS, 403) | {"admin": 200}
+ENDPOINTS |= {
+    "list tokens": (lambda w: ("GET", "/api/v1/tokens", None), READERS),  # others: their own
+    "issue token": (
+        lambda w: ("POST", "/api/v1/tokens", {"user": w.token_owner, "name": "x"}),
+        created(ADMIN_ONLY),
+    ),
+    "get token": (lambda w: ("GET", f"/api/v1/tokens/{w.token}", None), ADMIN_ONLY),
+    "revoke token": (lambda w: ("POST", f"/api/v1/tokens/{w.token}/revoke", None), ADMIN_ONLY),
 }
 CASES = [(name, role) for name in ENDPOINTS for role in ROLES]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import queue
+import secrets
 import signal
 import subprocess
 import sys
@@ -42,6 +43,20 @@ def test_build_scheduler_registers_the_heartbeat(app):
     assert str(job.trigger.timezone) == "Asia/Ho_Chi_Minh"
     assert job.func is run_job
     assert job.args == (app, "heartbeat", heartbeat)
+
+
+def test_job_intervals_come_from_the_settings(app, settings_with):
+    settings_with(scheduler_plan_seconds=7, scheduler_deliver_seconds=2)
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    assert jobs["reminders.plan"].trigger.interval == dt.timedelta(seconds=7)
+    assert jobs["reminders.deliver"].trigger.interval == dt.timedelta(seconds=2)
+    assert jobs["heartbeat"].trigger.interval == dt.timedelta(seconds=60)
+
+
+def test_default_job_intervals(app):
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    assert jobs["reminders.plan"].trigger.interval == dt.timedelta(minutes=10)
+    assert jobs["reminders.deliver"].trigger.interval == dt.timedelta(minutes=1)
 
 
 def test_build_scheduler_twice_gives_independent_schedulers(app):
@@ -108,6 +123,7 @@ def _clean_environment(database_url: str) -> dict:
     """The caller's environment without TRACKER_* settings, plus the test database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRACKER_", "FLASK_"))}
     env["TRACKER_DATABASE_URL"] = database_url
+    env["TRACKER_SECRET_KEY"] = secrets.token_urlsafe(32)
     env["PYTHONPATH"] = str(PROJECT_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 

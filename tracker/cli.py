@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from tracker.agencies.data import load_agency_records
@@ -19,8 +20,9 @@ from tracker.demo.loader import (
 from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.textimport import parse_directive_text
+from tracker.users import tokens
 from tracker.users.models import Role
-from tracker.users.service import create_token, create_user, get_user_by_email
+from tracker.users.service import create_user, get_user_by_email
 
 tracker_group = AppGroup("tracker", help="Directive Tracker commands.")
 
@@ -62,9 +64,12 @@ def demo_command():
 def demo_token_command():
     """Create a token for the demo Government Office user; prints it as the last line."""
 
+    days = current_app.extensions["tracker.settings"].token_default_days
+
     def action():
+        now = current_clock().now()
         user = get_user_by_email(DEMO_OFFICE_EMAIL)
-        return create_token(user, "demo", current_clock().now())[1]
+        return tokens.issue_token(user, "demo", tokens.expiry_after(days, now), None, now)[1]
 
     click.echo(run_unit(action))
 
@@ -106,12 +111,70 @@ def tokens_group():
 @tokens_group.command("create")
 @click.argument("email")
 @click.option("--name", default="cli", help="What the token is for.")
-def create_token_command(email, name):
+@click.option(
+    "--days",
+    type=click.IntRange(0, 3650),
+    help="Lifetime in days (0: never expires; default TRACKER_TOKEN_DEFAULT_DAYS).",
+)
+def create_token_command(email, name, days):
     """Create a token for a user; prints it (once) as the last line."""
+    if days is None:
+        days = current_app.extensions["tracker.settings"].token_default_days
 
     def action():
-        return create_token(get_user_by_email(email), name, current_clock().now())[1]
+        now = current_clock().now()
+        expires_at = tokens.expiry_after(days, now)
+        return tokens.issue_token(get_user_by_email(email), name, expires_at, None, now)
 
-    raw = run_unit(action)
+    token, raw = run_unit(action)
+    expiry = _stamp(token.expires_at) if token.expires_at else "never"
+    click.echo(f"Token {token.id} ({token.prefix}) for {email}, expires {expiry}.")
     click.echo("Token (shown once, store it safely):")
     click.echo(raw)
+
+
+@tokens_group.command("list")
+@click.option("--user", "email", help="Only this user's tokens.")
+@click.option("--state", type=click.Choice([s.value for s in tokens.TokenState]))
+def list_tokens_command(email, state):
+    """List tokens, newest first (never their secrets)."""
+    now = current_clock().now()
+    user_id = run_unit(lambda: get_user_by_email(email).id) if email else None
+    spec = tokens.TokenFilter(user_id, tokens.TokenState(state) if state else None)
+    items, _total = tokens.list_tokens(spec, now, 1, 10_000)
+    for token in items:
+        click.echo(" ".join(_token_row(token, now)))
+
+
+def _token_row(token, now) -> list[str]:
+    """The columns of one token in the list."""
+    return [
+        str(token.id),
+        token.prefix,
+        tokens.token_state(token, now).value,
+        token.user.email,
+        f"created={_stamp(token.created_at)}",
+        f"expires={_stamp(token.expires_at) if token.expires_at else 'never'}",
+        f"last_used={_stamp(token.last_used_at)}",
+        repr(token.name),
+    ]
+
+
+def _stamp(moment) -> str:
+    """A UTC time to the minute, or "-"."""
+    return moment.strftime("%Y-%m-%dT%H:%MZ") if moment else "-"
+
+
+@tokens_group.command("revoke")
+@click.argument("reference")
+def revoke_token_command(reference):
+    """Revoke a token, named by its id or its prefix (as the lists and logs show it)."""
+
+    def action():
+        token = tokens.find_token(reference)
+        already = token.revoked_at is not None
+        return tokens.revoke_token(token, None, current_clock().now()), already
+
+    token, already = run_unit(action)
+    state = "was already revoked" if already else "revoked"
+    click.echo(f"Token {token.id} ({token.prefix}) of {token.user.email} {state}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from email.utils import parseaddr
@@ -10,7 +11,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import limits
+
 ENV_PREFIX = "TRACKER_"
+RATELIMIT_SCHEMES = frozenset({"memory", "database", "redis", "rediss"})
 # Variables read by the test harness or by tools, not by the service.
 IGNORED_ENV = frozenset({"TRACKER_TEST_DATABASE_URL", "TRACKER_ENV_FILE"})
 FLASK_KEYS = frozenset({"TESTING", "DEBUG"})
@@ -132,6 +136,64 @@ def parse_host(value: Any) -> str:
     return host
 
 
+def parse_instant(value: Any) -> dt.datetime | None:
+    """Accept an ISO 8601 date and time with its UTC offset (empty: not set)."""
+    if value is None or isinstance(value, dt.datetime):
+        instant = value
+    elif str(value).strip() == "":
+        return None
+    else:
+        instant = dt.datetime.fromisoformat(str(value).strip())
+    if instant is not None and instant.utcoffset() is None:
+        raise ValueError("expected a date and time with a UTC offset: 2026-05-04T07:00+07:00")
+    return instant
+
+
+def parse_speed(value: Any) -> float:
+    """Accept how many times faster than real time a clock runs (1 to 100000)."""
+    speed = float(str(value).strip())
+    if not 1 <= speed <= 100_000:
+        raise ValueError("expected a number from 1 to 100000")
+    return speed
+
+
+def parse_rate(value: Any) -> str:
+    """Accept one rate in the `limits` notation, such as "20/minute" or "100 per hour"."""
+    text = str(value).strip()
+    try:
+        rates = limits.parse_many(text)
+    except ValueError:
+        rates = []
+    if len(rates) != 1 or rates[0].amount < 1:
+        raise ValueError('expected one rate such as "20/minute" or "100 per hour"')
+    return text
+
+
+def parse_ratelimit_storage(value: Any) -> str:
+    """Accept memory://, database:// (the service's own database) or a Redis URL."""
+    url = str(value).strip()
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    bare = scheme in {"memory", "database"}
+    if scheme not in RATELIMIT_SCHEMES or (bare and url != scheme + "://"):
+        raise ValueError("expected memory://, database:// or redis://HOST:PORT[/DB]")
+    return url
+
+
+def parse_origins(value: Any) -> tuple[str, ...]:
+    """Accept comma-separated origins such as "https://portal.gov.vn" (no path, no wildcard)."""
+    items = value if isinstance(value, tuple | list) else str(value).split(",")
+    origins = []
+    for item in (str(i).strip().rstrip("/") for i in items):
+        if not item:
+            continue
+        parts = urlsplit(item)
+        extra = parts.path or parts.query or parts.fragment or parts.username
+        if parts.scheme not in {"http", "https"} or not parts.hostname or extra:
+            raise ValueError("expected origins such as https://portal.example.gov.vn")
+        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+    return tuple(dict.fromkeys(origins))
+
+
 def setting(default: Any, parse: Callable[[Any], Any], doc: str, *, secret: bool = False) -> Any:
     """Declare one setting with its default, parser and description (secrets stay out of repr)."""
     return dataclasses.field(
@@ -146,7 +208,9 @@ class Settings:
     database_url: str = setting(
         "", parse_database_url, "SQLAlchemy URL; default instance/tracker.db"
     )
-    secret_key: str = setting("dev-only-secret-change-me", parse_secret, "Flask secret key")
+    secret_key: str = setting(
+        "", parse_secret, "Flask secret key; required, from the environment", secret=True
+    )
     timezone: str = setting("Asia/Ho_Chi_Minh", parse_timezone, "time zone of calendar dates")
     base_url: str = setting("http://127.0.0.1:5000", parse_base_url, "public URL used in links")
     log_level: str = setting("INFO", parse_log_level, "logging level")
@@ -206,6 +270,39 @@ class Settings:
     webhook_allow_private_hosts: bool = setting(
         False, parse_bool, "allow webhooks to loopback and private addresses"
     )
+    # Rehearsals and soak tests: an accelerated clock, and short job intervals (real seconds).
+    clock_start: dt.datetime | None = setting(  # noqa: RUF009  (a datetime is immutable)
+        None, parse_instant, "run an accelerated clock from this moment (empty: real time)"
+    )
+    clock_speed: float = setting(1.0, parse_speed, "how many times faster the clock runs")
+    clock_anchor: dt.datetime | None = setting(  # noqa: RUF009
+        None, parse_instant, "real moment the clock shows clock_start (empty: start-up)"
+    )
+    scheduler_plan_seconds: int = setting(
+        600, int_between(1, 86400), "real seconds between planning runs"
+    )
+    scheduler_deliver_seconds: int = setting(
+        60, int_between(1, 86400), "real seconds between delivery runs"
+    )
+    # Security: tokens, failed authentication, proxies, browsers.
+    token_default_days: int = setting(
+        90, int_between(0, 3650), "lifetime of a new token in days (0: it never expires)"
+    )
+    auth_failures_per_client: str = setting(
+        "20/minute", parse_rate, "failed authentications allowed per client address"
+    )
+    auth_failures_per_token: str = setting(
+        "10/minute", parse_rate, "failed authentications allowed per token prefix"
+    )
+    ratelimit_storage_url: str = setting(
+        "memory://", parse_ratelimit_storage, "where failure counts are kept", secret=True
+    )
+    trusted_proxies: int = setting(
+        0, int_between(0, 5), "reverse proxies in front whose X-Forwarded-For/-Proto to trust"
+    )
+    cors_origins: tuple[str, ...] = setting(
+        (), parse_origins, "origins whose browser pages may call the API"
+    )
 
     @property
     def zone(self) -> ZoneInfo:
@@ -238,7 +335,32 @@ def load_settings(
             values[known[key].name] = known[key].metadata["parse"](value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"Bad value for {ENV_PREFIX}{key}: {exc}") from None
-    return Settings(**values)
+    settings = Settings(**values)
+    _check_clock(settings)
+    return settings
+
+
+def _check_clock(settings: Settings) -> None:
+    """An accelerated clock needs its start, and an anchor so that every process agrees on it."""
+    if settings.clock_start is None:
+        if settings.clock_speed != 1 or settings.clock_anchor is not None:
+            raise ConfigError(
+                f"{ENV_PREFIX}CLOCK_SPEED and {ENV_PREFIX}CLOCK_ANCHOR need {ENV_PREFIX}CLOCK_START"
+            )
+    elif settings.clock_speed != 1 and settings.clock_anchor is None:
+        raise ConfigError(
+            f"{ENV_PREFIX}CLOCK_SPEED above 1 needs {ENV_PREFIX}CLOCK_ANCHOR (the same in every "
+            "process, so that they agree on the time)"
+        )
+
+
+def require_secret_key(settings: Settings) -> None:
+    """Refuse to run without a secret key from the environment: there is no default one."""
+    if not settings.secret_key:
+        raise ConfigError(
+            f"{ENV_PREFIX}SECRET_KEY is required (at least 16 random characters, e.g. the output"
+            ' of: python -c "import secrets; print(secrets.token_urlsafe(32))")'
+        )
 
 
 def _from_environ(environ: Mapping[str, str], known: Mapping[str, Any]) -> dict[str, Any]:

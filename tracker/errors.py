@@ -47,9 +47,13 @@ class StaleVersion(TrackerError):
 
 
 class AuthenticationFailed(TrackerError):
-    """No valid credentials were presented."""
+    """No valid credentials were presented; `reason` is for the log, never for the client."""
 
     code = "unauthenticated"
+
+    def __init__(self, message: str, *, reason: str = "invalid"):
+        super().__init__(message)
+        self.reason = reason
 
 
 class PermissionDenied(TrackerError):

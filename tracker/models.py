@@ -4,6 +4,7 @@ from tracker.agencies.models import Agency, RegistryState
 from tracker.audit.models import AuditEntry
 from tracker.directives.models import Directive
 from tracker.idempotency.models import IdempotencyKey
+from tracker.ratelimit import RateLimitCounter
 from tracker.reminders.models import (
     AgencyContact,
     Notification,
@@ -25,6 +26,7 @@ __all__ = [
     "IdempotencyKey",
     "Notification",
     "NotificationAttempt",
+    "RateLimitCounter",
     "RegistryState",
     "ReminderDay",
     "Report",

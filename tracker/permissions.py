@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, exists, or_, select
 from tracker.agencies.service import lineage_ids
 from tracker.errors import NotFound, PermissionDenied
 from tracker.tasks.models import Task, task_coordinators
-from tracker.users.models import Role, User
+from tracker.users.models import ApiToken, Role, User
 from tracker.workflow.models import ReportKind
 
 STAFF_ROLES = frozenset({Role.ADMIN, Role.OFFICE})
@@ -58,6 +58,32 @@ def authorize_manage_users(user: User) -> None:
     """Managing users and tokens is for administrators."""
     if user.role != Role.ADMIN:
         raise PermissionDenied("Only administrators may manage users and tokens.")
+
+
+def authorize_list_tokens(user: User, owner_id: int | None) -> int | None:
+    """Administrators list anyone's tokens (None: everyone's); other users only their own."""
+    if user.role == Role.ADMIN:
+        return owner_id
+    if owner_id not in (None, user.id):
+        raise PermissionDenied("Only administrators may see another user's tokens.")
+    return user.id
+
+
+def authorize_view_token(user: User, token: ApiToken) -> None:
+    """Administrators see every token (never its secret); other users their own."""
+    if user.role != Role.ADMIN and token.user_id != user.id:
+        raise PermissionDenied("Only administrators may see another user's tokens.")
+
+
+def authorize_issue_token(user: User) -> None:
+    """Issuing a token for a user is for administrators."""
+    authorize_manage_users(user)
+
+
+def authorize_revoke_token(user: User, token: ApiToken) -> None:
+    """Administrators revoke any token; every user may revoke their own (say, after a leak)."""
+    if user.role != Role.ADMIN and token.user_id != user.id:
+        raise PermissionDenied("Only administrators may revoke another user's token.")
 
 
 def authorize_view_statistics(user: User) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, Engine, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import UTCDateTime, utcnow
@@ -36,3 +37,20 @@ class AuditEntry(db.Model):
 def refuse_change(_mapper, _connection, entry: AuditEntry) -> None:
     """The log is append-only: no update or delete goes through the ORM."""
     raise Conflict(f"Audit entry {entry.id} cannot be changed or deleted.")
+
+
+# A statement that would change or remove rows of the log, in SQLite's spellings.
+_REWRITE = re.compile(
+    r"\b(?:UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|(?:INSERT\s+OR\s+)?REPLACE\s+INTO)\s+"
+    r"(?:[\"`\[]?main[\"`\]]?\.)?[\"`\[]?audit_entries\b",
+    re.IGNORECASE,
+)
+
+
+def refuse_rewrites(engine: Engine) -> None:
+    """On SQLite, refuse any UPDATE or DELETE of the log, raw SQL too (PostgreSQL: a trigger)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def check(_connection, _cursor, statement, _parameters, _context, _executemany):
+        if "audit_entries" in statement.lower() and _REWRITE.search(statement):
+            raise Conflict("The audit log is append-only: entries cannot be changed or deleted.")

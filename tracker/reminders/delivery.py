@@ -18,6 +18,7 @@ from tracker.directives.models import Directive
 from tracker.extensions import db
 from tracker.reminders import ledger
 from tracker.reminders.items import ContactView, HookView, LedgerItem, TaskView
+from tracker.reminders.mailer import key_of
 from tracker.reminders.models import AgencyContact, Notification, State, Webhook
 from tracker.reminders.policy import Rule
 from tracker.tasks.models import Task
@@ -35,12 +36,18 @@ class DeliveryContext:
     max_attempts: int
     retry_base_seconds: int
     retry_max_seconds: int
+    speed: float = 1.0  # how fast the clock runs (an accelerated one in rehearsals)
 
     def claim(self) -> ledger.Claim:
         """Return the claim this context makes."""
         return ledger.Claim(
             self.worker, self.now, self.now + self.lease, self.batch_size, self.max_attempts
         )
+
+    def retry_after(self, attempt: int) -> dt.timedelta:
+        """Return the clock time to wait before the next attempt (a real delay, sped up)."""
+        delay = ledger.retry_delay(attempt, self.retry_base_seconds, self.retry_max_seconds)
+        return delay * self.speed
 
 
 def claim_mail_items(ctx: DeliveryContext) -> list[LedgerItem]:
@@ -105,6 +112,7 @@ def _item(row, contacts, hooks, reports) -> LedgerItem:
         contact=contacts.get(ntf.contact_id),
         hook=hooks.get(ntf.webhook_id),
         last_report_at=reports.get(ntf.task_id),
+        mail_key=key_of(ntf.message_id) if ntf.channel == "email" else None,
     )
 
 
@@ -166,8 +174,8 @@ def failed(
 ) -> ledger.Outcome:
     """A failed attempt: retried later with backoff, unless permanent or out of attempts."""
     if temporary and item.attempt < ctx.max_attempts:
-        delay = ledger.retry_delay(item.attempt, ctx.retry_base_seconds, ctx.retry_max_seconds)
-        return ledger.Outcome(item.row_id, State.PENDING, item.attempt, detail, None, now + delay)
+        retry_at = now + ctx.retry_after(item.attempt)
+        return ledger.Outcome(item.row_id, State.PENDING, item.attempt, detail, None, retry_at)
     if temporary:
         detail = f"Gave up after {item.attempt} attempts: {detail}"
     return ledger.Outcome(item.row_id, State.FAILED, item.attempt, detail)
@@ -176,6 +184,13 @@ def failed(
 def record(outcomes: Iterable[ledger.Outcome], worker: str, now: dt.datetime) -> int:
     """Store the outcomes of a batch."""
     return ledger.record(outcomes, worker, now)
+
+
+def fix_message_ids(mails: Iterable[tuple[str, Iterable[LedgerItem]]], worker: str) -> None:
+    """Give each row the Message-ID of the mail about to carry it, kept for every retry."""
+    ledger.fix_message_ids(
+        [(item.row_id, message_id) for message_id, items in mails for item in items], worker
+    )
 
 
 def release(items: Iterable[LedgerItem], worker: str, now: dt.datetime) -> None:

@@ -75,10 +75,12 @@ def compose(items: list[LedgerItem], ctx: MailContext) -> list[OutgoingMail]:
     """Return the mails for the items: per contact (digest) or per row; no item, no mail."""
     if not ctx.digest:
         return [_single(item, ctx) for item in items]
-    by_contact: dict[int, list[LedgerItem]] = defaultdict(list)
+    # Rows tried before go out again as the mail that carried them, under its key, so that a
+    # receiver can recognise a repeat; new rows make a digest of their own.
+    by_mail: dict[tuple[int, str | None], list[LedgerItem]] = defaultdict(list)
     for item in items:
-        by_contact[item.contact.id].append(item)
-    return [_digest(group, ctx) for group in by_contact.values()]
+        by_mail[item.contact.id, item.mail_key].append(item)
+    return [_digest(group, ctx) for group in by_mail.values()]
 
 
 def mail_key(items: Sequence[LedgerItem]) -> str:
@@ -107,7 +109,7 @@ def _digest(items: list[LedgerItem], ctx: MailContext) -> OutgoingMail:
     subject = f"{SUBJECT_PREFIX} {contact.agency_short_name}: {counts} ({ctx.today:%d/%m/%Y})"
     context = _common(contact, ctx) | {"sections": sections, "subject": subject}
     return OutgoingMail(
-        key=mail_key(items),
+        key=items[0].mail_key or mail_key(items),
         items=tuple(items),
         to_email=contact.email,
         to_name=contact.name,
@@ -146,7 +148,7 @@ def _single(item: LedgerItem, ctx: MailContext) -> OutgoingMail:
         "subject": subject,
     }
     return OutgoingMail(
-        key=mail_key([item]),
+        key=mail_key([item]),  # the same on every attempt
         items=(item,),
         to_email=contact.email,
         to_name=contact.name,

@@ -65,6 +65,7 @@ class LedgerItem:
     contact: ContactView | None = None
     hook: HookView | None = None
     last_report_at: dt.datetime | None = None
+    mail_key: str | None = None  # the key of the mail that carried it at an earlier attempt
 
 
 SKIP_BY_STATUS = {

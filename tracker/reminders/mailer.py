@@ -72,13 +72,25 @@ def build_message(mail: OutgoingMail, config: SmtpConfig, now: dt.datetime) -> M
     message["To"] = _address(mail.to_name, mail.to_email)
     message["Subject"] = Header(mail.subject, "utf-8")
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = f"<{mail.key}@{config.domain}>"
+    message["Message-ID"] = message_id(mail.key, config)
     message[IDEMPOTENCY_HEADER] = mail.key
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
     message.attach(MIMEText(mail.text, "plain", "utf-8"))
     message.attach(MIMEText(mail.html, "html", "utf-8"))
     return message
+
+
+def message_id(key: str, config: SmtpConfig) -> str:
+    """Return the Message-ID of the mail with an idempotency key."""
+    return f"<{key}@{config.domain}>"
+
+
+def key_of(value: str | None) -> str | None:
+    """Return the idempotency key inside a Message-ID we made (None for none)."""
+    if not value:
+        return None
+    return value.strip("<>").rpartition("@")[0] or None
 
 
 def _address(name: str, address: str) -> str:
@@ -90,18 +102,28 @@ def send_batch(
     config: SmtpConfig, mails: list[OutgoingMail], now: dt.datetime, time_left: Callable[[], bool]
 ) -> list[Result]:
     """Send mails over one connection; a lost connection leaves the rest for a later attempt."""
+    return list(send_each(config, mails, now, time_left))
+
+
+def send_each(
+    config: SmtpConfig, mails: list[OutgoingMail], now: dt.datetime, time_left: Callable[[], bool]
+) -> Iterator[Result]:
+    """Like `send_batch`, yielding each result as soon as it is known.
+
+    The caller records each outcome before the next mail goes: a worker killed mid-batch
+    then leaves at most the one mail in flight to be sent again.
+    """
     if not mails:
-        return []
+        return
     try:
         connection = _connect(config)
     except (OSError, smtplib.SMTPException) as exc:
-        return [Result(m, temporary=True, detail=_describe(exc)) for m in mails]
-    results: list[Result] = []
+        yield from (Result(m, temporary=True, detail=_describe(exc)) for m in mails)
+        return
     try:
-        results.extend(_send_each(connection, config, mails, now, time_left))
+        yield from _send_each(connection, config, mails, now, time_left)
     finally:
         _quit(connection)
-    return results
 
 
 def _send_each(connection, config, mails, now, time_left) -> Iterator[Result]:

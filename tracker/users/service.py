@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 
 from sqlalchemy import bindparam, select, update
@@ -18,7 +19,10 @@ from tracker.extensions import db
 from tracker.users.models import ApiToken, Role, User
 
 TOKEN_PREFIX = "dt_"  # noqa: S105  (a public marker, not a secret)
+PREFIX_LENGTH = 10  # "dt_" and 7 random characters: shown in lists and logs, never enough to use
 LAST_USED_GRANULARITY = dt.timedelta(minutes=5)
+_PREFIX_SHAPE = re.compile(r"dt_[A-Za-z0-9_-]{7}")
+UNKNOWN_OR_REVOKED = "The token is unknown or revoked."
 
 
 def create_user(
@@ -61,7 +65,7 @@ def create_token(
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
-        prefix=raw[:10],
+        prefix=raw[:PREFIX_LENGTH],
         token_hash=hash_token(raw),
         name=name,
         created_at=now,
@@ -77,6 +81,12 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def token_prefix(raw: str | None) -> str | None:
+    """Return the public prefix of a presented token, or None if it does not look like ours."""
+    prefix = (raw or "")[:PREFIX_LENGTH]
+    return prefix if _PREFIX_SHAPE.fullmatch(prefix) else None
+
+
 def authenticate(raw: str | None, now: dt.datetime) -> User:
     """Return the active user a bearer token belongs to, or raise AuthenticationFailed."""
     return authenticate_token(raw, now).user
@@ -84,15 +94,17 @@ def authenticate(raw: str | None, now: dt.datetime) -> User:
 
 def authenticate_token(raw: str | None, now: dt.datetime) -> ApiToken:
     """Return the valid token presented (its user active), or raise AuthenticationFailed."""
-    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
-        raise AuthenticationFailed("A valid bearer token is required.")
+    if not raw:
+        raise AuthenticationFailed("A valid bearer token is required.", reason="missing")
+    if token_prefix(raw) is None or len(raw) > 200:
+        raise AuthenticationFailed("A valid bearer token is required.", reason="malformed")
     token = db.session.scalar(_TOKEN_BY_HASH, {"token_hash": hash_token(raw)})
     if token is not None and token.user.agency_id is not None:
         set_committed_value(token.user, "agency", attach(token.user.agency_id))
-    if token is None or token.revoked_at is not None or not token.user.active:
-        raise AuthenticationFailed("The token is unknown or revoked.")
-    if token.expires_at is not None and token.expires_at <= now:
-        raise AuthenticationFailed("The token has expired.")
+    refusal = _refusal(token, now)
+    if refusal is not None:
+        message = "The token has expired." if refusal == "expired" else UNKNOWN_OR_REVOKED
+        raise AuthenticationFailed(message, reason=refusal)
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
         if has_write_intent():
             token.last_used_at = now
@@ -101,12 +113,23 @@ def authenticate_token(raw: str | None, now: dt.datetime) -> ApiToken:
     return token
 
 
+def _refusal(token: ApiToken | None, now: dt.datetime) -> str | None:
+    """Return why a stored token may not be used (None if it may)."""
+    if token is None:
+        return "unknown"
+    if token.revoked_at is not None:
+        return "revoked"
+    if not token.user.active:
+        return "inactive_user"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    return None
+
+
 def session_user(token_id: int, user_id: int, now: dt.datetime) -> User | None:
     """Return the user of a browser session opened with a token, while that token stays valid."""
     token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user_id or token.revoked_at is not None:
-        return None
-    if not token.user.active or (token.expires_at is not None and token.expires_at <= now):
+    if token is None or token.user_id != user_id or _refusal(token, now) is not None:
         return None
     return token.user
 

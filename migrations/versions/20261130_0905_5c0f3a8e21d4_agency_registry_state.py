@@ -5,8 +5,8 @@ agencies up once or twice per request. This one-row table holds a token that eve
 changes; a process compares it once per unit of work and reloads its copy when it differs.
 
 Revision ID: 5c0f3a8e21d4
-Revises: 18749a1515b7
-Create Date: 2026-11-30 09:00:00
+Revises: b3cb65e7848a
+Create Date: 2026-11-30 09:05:00
 
 """
 from alembic import op
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c0f3a8e21d4'
-down_revision = '18749a1515b7'
+down_revision = 'b3cb65e7848a'
 branch_labels = None
 depends_on = None
 
