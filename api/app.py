@@ -32,6 +32,7 @@ from api import (
     webhooks,
 )
 from api.docs import STATIC_URL, docs_static
+from api.jsonprovider import OrjsonProvider
 from api.links import LinksPlugin
 from api.request_guards import register_request_guards
 from api.request_log import register_request_log
@@ -109,7 +110,7 @@ def create_app(
 def register_settings(app: Flask, settings: Settings, config: Mapping[str, Any] | None) -> None:
     """Put validated settings and the Flask and extension options derived from them on the app."""
     app.extensions["tracker.settings"] = settings
-    app.json.ensure_ascii = False
+    app.json = OrjsonProvider(app)  # UTF-8 JSON, written by orjson
     database_url = settings.database_url or _default_sqlite_url(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
 from api.blueprint import current_user
+from api.schemas.tasks import task_document
 from tracker.clock import current_clock
 from tracker.permissions import authorize_view_task
-from tracker.tasks import service
+from tracker.tasks import rows, service
 from tracker.tasks.groups import annotate_children
 from tracker.tasks.models import Task
 from tracker.tasks.timeliness import annotate_timeliness
@@ -61,7 +62,35 @@ def presented(tasks: list[Task]) -> list[Task]:
     return tasks
 
 
-def task_response(task: Task):
-    """Return a task for the response schema, with its ETag header."""
+def task_response(task: Task, status: int = 200):
+    """Return the response of a task (as TaskSchema describes it), with its ETag header."""
     presented([task])
-    return task, {"ETag": etag_of(task)}
+    document = task_document(
+        task, task.lead_agency, task.coordinating_agencies, task.timeliness, task.children_by_status
+    )
+    return current_app.json.response(document), status, {"ETag": etag_of(task)}
+
+
+def visible_task_response(task_id: int):
+    """Return the response of a task the current user may see, read as rows (the fast path)."""
+    shown = rows.read_task(task_id, current_clock().today())
+    (row,) = shown.rows
+    coordinators = shown.coordinators[row.id]
+    authorize_view_task(current_user(), row, {agency.id for agency in coordinators})
+    document = row_document(shown, row)
+    return current_app.json.response(document), 200, {"ETag": etag_of(row)}
+
+
+def task_page_response(shown: rows.TaskRows, total: int, page: int, page_size: int):
+    """Return a page of tasks as TaskPageSchema describes it."""
+    items = [row_document(shown, row) for row in shown.rows]
+    page_document = {"items": items, "total": total, "page": page, "page_size": page_size}
+    return current_app.json.response(page_document)
+
+
+def row_document(shown: rows.TaskRows, row: rows.TaskRow) -> dict:
+    """Return the representation of one of the rows read."""
+    task_id = row.id
+    lead = None if row.lead_code is None else rows.AgencyRef(0, row.lead_code, row.lead_name)
+    coordinators, children = shown.coordinators[task_id], shown.children.get(task_id)
+    return task_document(row, lead, coordinators, shown.timeliness[task_id], children)

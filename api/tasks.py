@@ -19,16 +19,16 @@ from api.task_access import (
     ETAG_HEADER,
     IF_MATCH,
     expected_version,
-    presented,
+    task_page_response,
     task_response,
     visible_task,
+    visible_task_response,
 )
 from tracker.audit.service import task_history
 from tracker.clock import current_clock
 from tracker.permissions import authorize_cancel, authorize_manage_tasks
 from tracker.tasks import queries, service
 from tracker.tasks.groups import create_group_task
-from tracker.tasks.timeliness import Basis, annotate_timeliness
 from tracker.workflow.withdrawal import cancel_task
 
 blp = ApiBlueprint(
@@ -54,11 +54,8 @@ class Tasks(MethodView):
         spec = queries.TaskFilter(**args)
         if fmt != "json":
             return export_tasks(spec, fmt, current_clock().today())
-        items, total = queries.list_tasks(current_user(), spec, page, size, current_clock().today())
-        presented(items)
-        if spec.as_of or spec.basis is not Basis.EFFECTIVE:
-            annotate_timeliness(items, spec.as_of or current_clock().today(), spec.basis)
-        return {"items": items, "total": total, "page": page, "page_size": size}
+        shown, total = queries.list_tasks(current_user(), spec, page, size, current_clock().today())
+        return task_page_response(shown, total, page, size)
 
     @blp.arguments(
         TaskCreateSchema,
@@ -75,7 +72,7 @@ class Tasks(MethodView):
         clock = current_clock()
         spec = service.TaskInput(**data)
         create = create_group_task if spec.group is not None else service.create_task
-        return task_response(create(spec, current_user(), clock.now(), clock.today()))
+        return task_response(create(spec, current_user(), clock.now(), clock.today()), 201)
 
 
 @blp.route("/<id:task_id>")
@@ -86,7 +83,7 @@ class TaskById(MethodView):
     @blp.errors(404)
     def get(self, task_id):
         """Get a task; the ETag header carries its version."""
-        return task_response(visible_task(task_id))
+        return visible_task_response(task_id)
 
     @blp.arguments(TaskUpdateSchema)
     @blp.doc(parameters=[IF_MATCH])

@@ -67,7 +67,7 @@ class SqlTimer:
     def kind(statement: str) -> str:
         """Classify a statement of the task list request."""
         head = statement.lstrip()[:40].lower()
-        if head.startswith("select count("):
+        if head.startswith("select count(") or "task_counts" in statement:
             return "count"
         if "api_tokens" in statement:
             return "auth"

@@ -26,6 +26,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 from bench import seed, workload
 from bench.loadgen import available_generator
 from bench.measure import LoadPlan, log, measure_ours, measure_redmine, ratios
@@ -185,6 +187,7 @@ def measure_all(args: argparse.Namespace, logs: Path) -> dict:
     load = {"start": loadavg()}
     started = dt.datetime.now(dt.UTC)
     with scratch_database(args.db, args.postgres_url) as url:
+        scratch = make_url(url).database
         seeded, prepared = seed_database(url, args)
         load["before_load"] = loadavg()
         log(f"starting gunicorn ({args.workers} workers); load generator {plan.generator}")
@@ -215,6 +218,7 @@ def measure_all(args: argparse.Namespace, logs: Path) -> dict:
         "started_at": started.isoformat(timespec="seconds"),
         "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 1),
         "commit": git_commit(),
+        "scratch_database": scratch,  # removed at the end (a file, or a PostgreSQL database)
         "machine": machine(),
         "load_average": load,
         "plan": {

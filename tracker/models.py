@@ -1,6 +1,6 @@
 """Every model, imported in one place so that metadata (and Alembic) sees them all."""
 
-from tracker.agencies.models import Agency
+from tracker.agencies.models import Agency, RegistryState
 from tracker.audit.models import AuditEntry
 from tracker.directives.models import Directive
 from tracker.idempotency.models import IdempotencyKey
@@ -12,7 +12,7 @@ from tracker.reminders.models import (
     ReminderDay,
     Webhook,
 )
-from tracker.tasks.models import Task, task_coordinators
+from tracker.tasks.models import Task, TaskCount, TaskCountChange, task_coordinators
 from tracker.users.models import ApiToken, User
 from tracker.workflow.models import Extension, Report
 
@@ -27,9 +27,12 @@ __all__ = [
     "Notification",
     "NotificationAttempt",
     "RateLimitCounter",
+    "RegistryState",
     "ReminderDay",
     "Report",
     "Task",
+    "TaskCount",
+    "TaskCountChange",
     "User",
     "Webhook",
     "task_coordinators",

@@ -134,11 +134,19 @@ def _involved(user: User, task: Task, coordinator_ids: set[int]) -> bool:
     return task.lead_agency_id in own or bool(own & coordinator_ids)
 
 
+def task_visibility(user: User) -> str:
+    """Which tasks a user may list: "all", "public" (not confidential), or "involved" (agencies)."""
+    if user.role == Role.VIEWER:
+        return "public"
+    return "involved" if user.role == Role.AGENCY else "all"
+
+
 def visible_tasks(user: User, *, counting: bool = False) -> ColumnElement[bool] | None:
     """SQL condition for the tasks a user may list (None: all of them)."""
-    if user.role == Role.VIEWER:
+    visibility = task_visibility(user)
+    if visibility == "public":
         return Task.confidential.is_(False)
-    if user.role != Role.AGENCY:
+    if visibility == "all":
         return None
     own = lineage_ids(user.agency_id)
     return or_(Task.lead_agency_id.in_(own), involving_coordinator(own, counting=counting))

@@ -150,3 +150,47 @@ class TaskListArgs(PageArgs, FormatArgs):
 
 
 TaskPageSchema = page_of(TaskSchema, "TaskPage")
+
+
+def task_document(task, lead, coordinators, timeliness, children_by_status) -> dict:
+    """Return what `TaskSchema().dump` gives for a task, built directly (several times faster).
+
+    `task` is a Task or a row of its columns; `lead` (or None) and each of `coordinators` have a
+    `code` and a `name`. tests/test_task_documents.py holds the two equal for every kind of task.
+    """
+    return {
+        "id": task.id,
+        "directive_id": task.directive_id,
+        "parent_id": task.parent_id,
+        "clause": _text(task.clause),
+        "title": str(task.title),
+        "description": str(task.description),
+        "lead_agency": None if lead is None else {"code": lead.code, "name": lead.name},
+        "group": _text(task.group_kind),
+        "children_count": None if children_by_status is None else sum(children_by_status.values()),
+        "children_by_status": None if children_by_status is None else dict(children_by_status),
+        "coordinating_agencies": [{"code": a.code, "name": a.name} for a in coordinators],
+        "deadline_kind": str(task.deadline_kind),
+        "deadline_text": _text(task.deadline_text),
+        "due_date": _iso(task.due_date),
+        "original_due_date": _iso(task.original_due_date),
+        "status": str(task.status),
+        "timeliness": _text(timeliness),
+        "priority": str(task.priority),
+        "confidential": task.confidential,
+        "completed_on": _iso(task.completed_on),
+        "cancel_reason": _text(task.cancel_reason),
+        "created_at": task.created_at.isoformat(),
+        "updated_at": task.updated_at.isoformat(),
+        "version": task.version,
+    }
+
+
+def _text(value) -> str | None:
+    """A string field's output: str of the value (an enum's value), None kept."""
+    return None if value is None else str(value)
+
+
+def _iso(value) -> str | None:
+    """A date field's output."""
+    return None if value is None else value.isoformat()

@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from flask import g, has_app_context
 from sqlalchemy import func, select
 
 from tracker.agencies.models import Agency
+from tracker.agencies.registry import attach, current_registry, registry_changed
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
 from tracker.text import fold, search_terms
@@ -35,6 +35,7 @@ def load_registry(records: Sequence[Mapping]) -> dict[str, int]:
     db.session.flush()
     _link_successors(records, existing)
     db.session.flush()
+    registry_changed()
     return counts
 
 
@@ -75,15 +76,15 @@ def get_agency(code: str) -> Agency:
 
 
 def resolve_codes(codes: Iterable[str], field: str) -> list[Agency]:
-    """Return agencies for codes, naming every unknown code in one error."""
+    """Return agencies for codes (from the registry, no query), naming every unknown code."""
     wanted = list(dict.fromkeys(codes))
     if not wanted:
         return []
-    found = {a.code: a for a in db.session.scalars(select(Agency).where(Agency.code.in_(wanted)))}
-    unknown = [code for code in wanted if code not in found]
+    by_code = current_registry().by_code
+    unknown = [code for code in wanted if code not in by_code]
     if unknown:
         raise InvalidInput(f"Unknown agency code(s): {', '.join(unknown)}.", field=field)
-    return [found[code] for code in wanted]
+    return [attach(by_code[code].id) for code in wanted]
 
 
 def list_agencies(
@@ -116,26 +117,12 @@ def lineage_ids(agency_id: int | None) -> set[int]:
     """Return an agency's id with the ids of all agencies merged into it, directly or not."""
     if agency_id is None:
         return set()
-    predecessors = _predecessor_map()
-    result, frontier = {agency_id}, [agency_id]
-    while frontier:
-        children = predecessors.get(frontier.pop(), ())
-        frontier.extend(child for child in children if child not in result)
-        result.update(children)
-    return result
+    return set(current_registry().lineage(agency_id))
 
 
-def _predecessor_map() -> dict[int, list[int]]:
-    """Map each successor id to the ids merged into it (cached for the app context)."""
-    cached = g.get("agency_predecessors") if has_app_context() else None
-    if cached is not None:
-        return cached
-    rows = db.session.execute(
-        select(Agency.id, Agency.successor_id).where(Agency.successor_id.is_not(None))
-    )
-    mapping: dict[int, list[int]] = {}
-    for agency_id, successor_id in rows:
-        mapping.setdefault(successor_id, []).append(agency_id)
-    if has_app_context():
-        g.agency_predecessors = mapping
-    return mapping
+def lineage_of_code(code: str) -> set[int]:
+    """Return the lineage of the agency with a code, or raise NotFound."""
+    entry = current_registry().by_code.get(code)
+    if entry is None:
+        raise NotFound(f"Agency {code!r} not found.")
+    return lineage_ids(entry.id)

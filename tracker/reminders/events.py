@@ -26,6 +26,7 @@ class Event(StrEnum):
 
 
 EVENTS = tuple(event.value for event in Event)
+_ANY_ACTIVE_WEBHOOK = select(exists().where(Webhook.active))  # built once: every write asks
 
 
 def task_assigned(task: Task, now: dt.datetime, today: dt.date) -> int:
@@ -52,7 +53,7 @@ def report_reviewed(task: Task, report, now: dt.datetime, today: dt.date) -> int
 
 def _enqueue(task: Task, event: Event, occurrence: str, agencies, data: dict, now, today) -> int:
     """Write one ledger row per subscribed webhook; returns how many."""
-    if not db.session.scalar(select(exists().where(Webhook.active))):
+    if not db.session.connection().scalar(_ANY_ACTIVE_WEBHOOK):
         return 0
     directory = Directory.load(contacts=False)
     rows = [

@@ -68,7 +68,8 @@ def _unnest_insert(table: Table, rows: Sequence[dict]):
     """PostgreSQL: one INSERT ... SELECT FROM unnest(arrays), one array parameter per column.
 
     Much cheaper than a VALUES list with a parameter per value, which psycopg parses anew for
-    every batch; the rows keep the same conflict handling.
+    every batch; the rows keep the same conflict handling. The arrays travel in binary form
+    (tracker.db.configure_postgresql).
     """
     names = list(rows[0])
     arrays = []

@@ -6,7 +6,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.agencies.models import Agency
@@ -137,3 +137,32 @@ class Task(db.Model):
 
     def __repr__(self) -> str:
         return f"<Task {self.id} {self.status}>"
+
+
+class TaskCount(db.Model):
+    """How many tasks a lead agency has in a status, confidential or not (0: group parents).
+
+    Kept by triggers on `tasks` (migration 9d41c7e2b6a3): they append to `task_count_changes`,
+    folded in here every 1000 changes; the number is this row plus the changes not yet folded.
+    """
+
+    __tablename__ = "task_counts"
+
+    lead_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    confidential: Mapped[bool] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+class TaskCountChange(db.Model):
+    """One change of a task count not yet folded into `task_counts` (written by triggers only)."""
+
+    __tablename__ = "task_count_changes"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True
+    )
+    lead_key: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16))
+    confidential: Mapped[bool]
+    delta: Mapped[int]

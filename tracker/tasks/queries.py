@@ -10,14 +10,16 @@ from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.orm import defer, joinedload, lazyload, selectinload
 
 from tracker.agencies.models import Agency
-from tracker.agencies.service import get_agency, lineage_ids
+from tracker.agencies.service import lineage_ids, lineage_of_code
 from tracker.directives.models import Directive
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.permissions import involving_coordinator, visible_task_conditions
+from tracker.permissions import involving_coordinator, task_visibility, visible_task_conditions
 from tracker.search import matches_words, search_words
 from tracker.tasks.groups import annotate_children
 from tracker.tasks.models import Task
+from tracker.tasks.paging import INVOLVED_COUNT, SORTS, Shape, page_query
+from tracker.tasks.rows import TaskRows, read_rows
 from tracker.tasks.timeliness import (
     Basis,
     Timeliness,
@@ -28,17 +30,12 @@ from tracker.tasks.timeliness import (
 from tracker.users.models import User
 
 STREAM_BATCH = 1000
-SORTS = {
-    "due_date": (Task.due_date.asc().nulls_last(), Task.id.asc()),
-    "-due_date": (Task.due_date.desc().nulls_last(), Task.id.desc()),
-    "id": (Task.id.asc(),),
-    "-id": (Task.id.desc(),),
-    "created_at": (Task.created_at.asc(), Task.id.asc()),
-    "-created_at": (Task.created_at.desc(), Task.id.desc()),
-    "updated_at": (Task.updated_at.asc(), Task.id.asc()),
-    "-updated_at": (Task.updated_at.desc(), Task.id.desc()),
-}
 AGENCY_REF = (Agency.id, Agency.code, Agency.name)
+# The filters beyond a prepared shape of tracker.tasks.paging (basis changes only the display).
+NOT_SHAPED = (
+    "agency", "directive_id", "parent_id", "timeliness", "as_of", "due_from", "due_to", "q",
+)  # fmt: skip
+BEYOND_INVOLVEMENT = tuple(name for name in NOT_SHAPED if name != "agency")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,25 +116,32 @@ def _is_sqlite() -> bool:
 def _lineage(code: str, field: str) -> set[int]:
     """Return the ids an agency filter matches: the agency and those merged into it."""
     try:
-        agency = get_agency(code)
+        return lineage_of_code(code)
     except NotFound:
         raise InvalidInput(f"Unknown agency code: {code}.", field=field) from None
-    return lineage_ids(agency.id)
 
 
 def list_tasks(
     user: User, spec: TaskFilter, page: int, page_size: int, today: dt.date
-) -> tuple[list[Task], int]:
-    """Return one page of matching tasks, with their agencies loaded, and the total."""
-    total = count_tasks(user, spec, today)
-    page_query = (
-        filtered_tasks(user, spec, today)
-        .order_by(*SORTS[spec.sort])
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-        .options(*list_load_options())
-    )
-    return list(db.session.scalars(page_query).unique()), total or 0
+) -> tuple[TaskRows, int]:
+    """Return a page of matching tasks for display (timeliness as filtered) and the total."""
+    shape = _shape(user, spec)
+    if shape is None:
+        total = count_tasks(user, spec, today)
+        query = page_query(task_conditions(user, spec, today), spec.sort, page, page_size)
+        return read_rows(query, spec.as_of or today, spec.basis), total
+    total = int(db.session.connection().scalar(*shape.count()))  # PostgreSQL: a Decimal
+    query, params = shape.page(spec.sort, page, page_size)
+    return read_rows(query, spec.as_of or today, spec.basis, params), total
+
+
+def _shape(user: User, spec: TaskFilter) -> Shape | None:
+    """Return the filter as lead agencies and statuses, if that is all it is."""
+    visibility = task_visibility(user)
+    if visibility == "involved" or any(getattr(spec, name) for name in NOT_SHAPED):
+        return None
+    leads = sorted(_lineage(spec.lead_agency, "lead_agency")) if spec.lead_agency else []
+    return Shape(tuple(leads), tuple(spec.status), public_only=visibility == "public")
 
 
 def list_load_options() -> tuple:
@@ -153,8 +157,26 @@ def list_load_options() -> tuple:
 
 def count_tasks(user: User, spec: TaskFilter, today: dt.date) -> int:
     """Return how many tasks a user may see match the filter."""
+    involved = _involvement(user, spec)
+    if involved is not None:
+        return db.session.connection().scalar(INVOLVED_COUNT, {"agencies": sorted(involved)})
     conditions = task_conditions(user, spec, today, counting=True)
     return db.session.scalar(select(func.count()).select_from(Task).where(*conditions)) or 0
+
+
+def _involvement(user: User, spec: TaskFilter) -> set[int] | None:
+    """The agencies whose tasks, led or co-ordinated, are all that is asked for (if that is all).
+
+    `agency=` alone for staff, or nothing at all for an agency's user (who sees those tasks).
+    """
+    if spec.lead_agency or spec.status or any(getattr(spec, n) for n in BEYOND_INVOLVEMENT):
+        return None
+    visibility = task_visibility(user)
+    if visibility == "all" and spec.agency:
+        return _lineage(spec.agency, "agency")
+    if visibility == "involved" and not spec.agency:
+        return lineage_ids(user.agency_id)
+    return None
 
 
 def stream_tasks(

@@ -6,10 +6,12 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tracker.agencies.models import Agency
+from tracker.agencies.registry import attach
 from tracker.agencies.service import resolve_codes
 from tracker.audit.service import record_task, task_snapshot
 from tracker.deadlines import DeadlineKind, describe, normalise_due_date
@@ -17,7 +19,7 @@ from tracker.directives.models import Directive
 from tracker.errors import InvalidInput, InvalidTransition, NotFound, StaleVersion
 from tracker.extensions import db
 from tracker.reminders import events
-from tracker.tasks.models import OPEN_STATUSES, Task
+from tracker.tasks.models import OPEN_STATUSES, Task, task_coordinators
 from tracker.text import fold
 from tracker.users.models import User
 
@@ -64,7 +66,7 @@ def create_task(data: TaskInput, actor: User | None, now: dt.datetime, today: dt
 
 def directive_for(directive_id: int) -> Directive:
     """Return the directive a new task belongs to, or refuse the field."""
-    directive = db.session.get(Directive, directive_id)
+    directive = db.session.scalar(_DIRECTIVE, {"directive_id": directive_id})
     if directive is None:
         raise InvalidInput(f"Directive {directive_id} does not exist.", field="directive_id")
     return directive
@@ -187,15 +189,34 @@ def task_search_key(task: Task) -> str:
 
 
 def get_task(task_id: int, *, for_update: bool = False) -> Task:
-    """Return a task with its agencies (locking its row for a state change), or raise NotFound."""
-    query = (
-        select(Task)
-        .where(Task.id == task_id)
-        .options(joinedload(Task.lead_agency), selectinload(Task.coordinating_agencies))
-    )
+    """Return a task with its agencies (locking its row for a state change), or raise NotFound.
+
+    The agencies come from the registry (tracker.agencies.registry), so only the task row and
+    its co-ordinators' ids are read.
+    """
+    query = _TASK_ALONE
     if for_update:
         query = query.with_for_update(of=Task).execution_options(populate_existing=True)
-    task = db.session.scalar(query)
+    task = db.session.scalar(query, {"task_id": task_id})
     if task is None:
         raise NotFound(f"Task {task_id} not found.")
+    coordinators = db.session.connection().scalars(_COORDINATOR_IDS, {"task_id": task_id})
+    lead = None if task.lead_agency_id is None else attach(task.lead_agency_id)
+    set_committed_value(task, "lead_agency", lead)
+    set_committed_value(task, "coordinating_agencies", [attach(i) for i in coordinators])
     return task
+
+
+# Built once: SQLAlchemy reuses their cache keys (see tracker.tasks.paging).
+_DIRECTIVE = select(Directive).where(Directive.id == bindparam("directive_id"))
+_TASK_ALONE = (
+    select(Task)
+    .where(Task.id == bindparam("task_id"))
+    .options(lazyload(Task.lead_agency), lazyload(Task.coordinating_agencies))
+)
+_COORDINATOR_IDS = (
+    select(task_coordinators.c.agency_id)
+    .join(Agency, Agency.id == task_coordinators.c.agency_id)
+    .where(task_coordinators.c.task_id == bindparam("task_id"))
+    .order_by(Agency.code)
+)

@@ -58,9 +58,18 @@ def _done_by(task: Task, as_of: dt.date) -> bool:
 
 def annotate_timeliness(tasks: list[Task], as_of: dt.date, basis: Basis = Basis.EFFECTIVE) -> None:
     """Attach each task's timeliness as of a day, for display (never stored)."""
-    dues = due_dates_as_of(tasks, as_of, basis)
+    buckets = timeliness_by_id(tasks, as_of, basis)
     for task in tasks:
-        task.timeliness = timeliness_of(task, as_of, dues[task.id])
+        task.timeliness = buckets[task.id]
+
+
+def timeliness_by_id(
+    tasks: Iterable, as_of: dt.date, basis: Basis = Basis.EFFECTIVE
+) -> dict[int, Timeliness | None]:
+    """Return each task's timeliness as of a day (tasks or rows with a task's columns)."""
+    tasks = list(tasks)
+    dues = due_dates_as_of(tasks, as_of, basis)
+    return {task.id: timeliness_of(task, as_of, dues[task.id]) for task in tasks}
 
 
 def due_dates_as_of(

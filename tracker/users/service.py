@@ -7,8 +7,11 @@ import hashlib
 import re
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from tracker.agencies.registry import attach
 from tracker.agencies.service import get_agency
 from tracker.db import has_write_intent, write_intent
 from tracker.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
@@ -95,7 +98,9 @@ def authenticate_token(raw: str | None, now: dt.datetime) -> ApiToken:
         raise AuthenticationFailed("A valid bearer token is required.", reason="missing")
     if token_prefix(raw) is None or len(raw) > 200:
         raise AuthenticationFailed("A valid bearer token is required.", reason="malformed")
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    token = db.session.scalar(_TOKEN_BY_HASH, {"token_hash": hash_token(raw)})
+    if token is not None and token.user.agency_id is not None:
+        set_committed_value(token.user, "agency", attach(token.user.agency_id))
     refusal = _refusal(token, now)
     if refusal is not None:
         message = "The token has expired." if refusal == "expired" else UNKNOWN_OR_REVOKED
@@ -133,3 +138,11 @@ def _record_use(token_id: int, now: dt.datetime) -> None:
     """Note a token's use coarsely, outside the caller's transaction so reads stay read-only."""
     with write_intent(), db.engine.begin() as connection:
         connection.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+
+
+# Built once (SQLAlchemy keeps its cache key); the user's agency comes from the registry.
+_TOKEN_BY_HASH = (
+    select(ApiToken)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+    .options(joinedload(ApiToken.user).lazyload(User.agency))
+)
