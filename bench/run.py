@@ -34,7 +34,7 @@ from bench.measure import LoadPlan, log, measure_ours, measure_redmine, ratios
 from bench.redmine import RedminePeer, find_script
 from bench.run_reminders import measure_reminders
 from bench.scratch import DEFAULT_POSTGRES_URL, scratch_database
-from bench.server import PROJECT_ROOT, Gunicorn
+from bench.server import PROJECT_ROOT, SERVERS, Gunicorn
 from tracker.extensions import db
 
 EXPORT_TASKS = 100_000
@@ -190,8 +190,8 @@ def measure_all(args: argparse.Namespace, logs: Path) -> dict:
         scratch = make_url(url).database
         seeded, prepared = seed_database(url, args)
         load["before_load"] = loadavg()
-        log(f"starting gunicorn ({args.workers} workers); load generator {plan.generator}")
-        with Gunicorn(url, args.workers, logs / "gunicorn.log") as server:
+        log(f"starting gunicorn ({args.workers} {args.server} workers); load {plan.generator}")
+        with Gunicorn(url, args.workers, logs / "gunicorn.log", args.server) as server:
             ours = measure_ours(server, prepared, plan, args.compare_redmine)
         load["after_load"] = loadavg()
         export = measure_export(url, seeded["dated_tasks"])
@@ -224,6 +224,7 @@ def measure_all(args: argparse.Namespace, logs: Path) -> dict:
         "plan": {
             "generator": plan.generator,
             "workers": args.workers,
+            "server": args.server,
             "connections": plan.connections,
             "duration_s": plan.duration,
             "latency_duration_s": plan.latency_duration,
@@ -274,6 +275,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="production",
+        help="gunicorn settings: deploy/gunicorn.conf.py (threaded workers) or plain sync workers",
+    )
     parser.add_argument("--connections", type=int, default=8, help="connections under load")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of each load")
     parser.add_argument(

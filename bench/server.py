@@ -1,8 +1,9 @@
 """The real service under gunicorn on a free loopback port, for the duration of a benchmark.
 
-`gunicorn --workers 2 --bind 127.0.0.1:PORT wsgi:app`, from the project root, with the database in
-TRACKER_DATABASE_URL and no other TRACKER_* variable inherited (an unknown one stops the service).
-Workers' resident memory is read from /proc.
+`gunicorn -c deploy/gunicorn.conf.py --workers 2 --bind 127.0.0.1:PORT` (the production settings:
+threaded workers), or with `server="sync"` gunicorn's default sync workers and no config file;
+from the project root, with the database in TRACKER_DATABASE_URL and no other TRACKER_* variable
+inherited (an unknown one stops the service). Workers' resident memory is read from /proc.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 from bench.secret import throwaway_secret
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_CONFIG = PROJECT_ROOT / "deploy" / "gunicorn.conf.py"
+SERVERS = ("production", "sync")
 READY_PATH = "/api/v1/openapi.json"
 
 
@@ -46,9 +49,18 @@ def service_environment(database_url: str, extra: dict[str, str] | None = None) 
 class Gunicorn:
     """A gunicorn master with its workers, started and stopped by us (by pid, never by name)."""
 
-    def __init__(self, database_url: str, workers: int = 2, log_path: Path | None = None):
+    def __init__(
+        self,
+        database_url: str,
+        workers: int = 2,
+        log_path: Path | None = None,
+        server: str = "production",
+    ):
+        if server not in SERVERS:
+            raise ValueError(f"server must be one of {SERVERS}")
         self.port = free_port()
         self.workers = workers
+        self.server = server
         self.database_url = database_url
         self.log_path = log_path
         self.process: subprocess.Popen | None = None
@@ -63,6 +75,7 @@ class Gunicorn:
             sys.executable,
             "-m",
             "gunicorn",
+            *(["-c", str(PRODUCTION_CONFIG)] if self.server == "production" else []),
             "--workers",
             str(self.workers),
             "--bind",
@@ -115,8 +128,13 @@ class Gunicorn:
         return [rss for pid in self.worker_pids() if (rss := rss_mb(pid)) is not None]
 
     def worker_cpu_s(self) -> float:
-        """Return the CPU time the workers have used so far, in seconds."""
-        return sum(cpu_seconds(pid) for pid in self.worker_pids())
+        """Return the CPU time the workers have used so far, in seconds.
+
+        Workers that exited (recycled after max_requests, or killed) count through the master's
+        reaped-children times, so a replaced worker's CPU is not lost from the difference.
+        """
+        live = sum(cpu_seconds(pid) for pid in self.worker_pids())
+        return live + (cpu_seconds(self.process.pid, children=True) if self.process else 0.0)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Ask the master to stop gracefully (it stops its workers); kill it if it lingers."""
@@ -145,13 +163,17 @@ def private_control() -> list[str]:
     return ["--no-control-socket"] if "--no-control-socket" in done.stdout else []
 
 
-def cpu_seconds(pid: int) -> float:
-    """Return a process's user + system CPU time in seconds (0 if it is gone)."""
+def cpu_seconds(pid: int, children: bool = False) -> float:
+    """Return a process's user + system CPU time in seconds (0 if it is gone).
+
+    With `children`, the CPU time of its children that it has waited for instead.
+    """
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    first = 13 if children else 11  # utime, stime; cutime, cstime (proc(5), after the name)
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float | None:
