@@ -138,14 +138,7 @@ class Gunicorn:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Ask the master to stop gracefully (it stops its workers); kill it if it lingers."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_gracefully(self.process, timeout)
 
     def __enter__(self) -> Gunicorn:
         self.start()
@@ -153,6 +146,18 @@ class Gunicorn:
 
     def __exit__(self, *_exc) -> None:
         self.stop()
+
+
+def stop_gracefully(process: subprocess.Popen | None, timeout: float = 30.0) -> None:
+    """SIGTERM a process we started in its own session; kill its process group if it lingers."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def private_control() -> list[str]:

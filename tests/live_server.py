@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ import psycopg
 from sqlalchemy import make_url
 
 from api.app import create_app
-from bench.server import free_port
+from bench.server import free_port, stop_gracefully
 from tracker.agencies.data import load_agency_records
 from tracker.agencies.service import load_registry
 from tracker.clock import current_clock
@@ -132,14 +131,7 @@ class LiveServer:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop gunicorn gracefully (SIGTERM), killing its process group if it lingers."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_gracefully(self.process, timeout)
 
     def log_lines(self) -> list[str]:
         """Return what gunicorn and the application wrote so far."""
