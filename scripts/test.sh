@@ -11,6 +11,11 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# Known vulnerabilities of what is installed, from PyPI (pip-audit's services are out of reach here;
+# see the script's docstring). SKIP_ADVISORIES=1 skips it on a machine without PyPI.
+if [ -z "${SKIP_ADVISORIES:-}" ]; then
+  .venv/bin/python scripts/advisories.py --skip directive-tracker
+fi
 if [ -n "${TRACKER_TEST_DATABASE_URL:-}" ]; then
   echo "Testing on SQLite and on PostgreSQL ($TRACKER_TEST_DATABASE_URL)"
 else
