@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 
 import click
 from flask import current_app
@@ -26,6 +27,7 @@ def scheduler_command():
     """Run the job scheduler in the foreground (its own process; stop with Ctrl-C)."""
     app = current_app._get_current_object()
     scheduler = build_scheduler(app)
+    _stop_on_signals()
     try:
         # Announced inside the `try`: a Ctrl-C any time after the announcement stops cleanly.
         _announce(f"Scheduler started with jobs: {', '.join(j.id for j in scheduler.get_jobs())}")
@@ -34,6 +36,18 @@ def scheduler_command():
         if scheduler.running:
             scheduler.shutdown(wait=False)
         _announce("Scheduler stopped.")
+
+
+def _stop_on_signals() -> None:
+    """Stop cleanly on SIGTERM (supervisors, scripts) and on SIGINT (Ctrl-C)."""
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    # A shell starts `cmd &` with SIGINT ignored; a scheduler is stopped with Ctrl-C all the same.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _exit_cleanly(signum, frame) -> None:
+    """Turn a termination signal into SystemExit, which the scheduler command handles."""
+    raise SystemExit(0)
 
 
 def _announce(message: str) -> None:

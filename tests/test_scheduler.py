@@ -135,7 +135,13 @@ def _pump(stream, lines: queue.Queue) -> None:
     lines.put(None)
 
 
-def test_scheduler_runs_as_its_own_process(tmp_path):
+def _ignore_sigint() -> None:
+    """Start a child as a shell starts `cmd &`: with SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_scheduler_runs_as_its_own_process(tmp_path, stop_signal):
     env = _clean_environment(f"sqlite:///{tmp_path / 'scheduler.db'}")
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     upgrade = subprocess.run(
@@ -160,6 +166,7 @@ def test_scheduler_runs_as_its_own_process(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_ignore_sigint,
     ) as process:
         reader = threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True)
         reader.start()
@@ -175,7 +182,7 @@ def test_scheduler_runs_as_its_own_process(tmp_path):
                 seen.append(line)
             assert "heartbeat" in "".join(seen)
             assert process.poll() is None, "the scheduler must keep running"
-            process.send_signal(signal.SIGINT)
+            process.send_signal(stop_signal)
             returncode = process.wait(timeout=max(1.0, deadline - time.monotonic()))
         finally:
             if process.poll() is None:

@@ -87,11 +87,6 @@ def token_prefix(raw: str | None) -> str | None:
     return prefix if _PREFIX_SHAPE.fullmatch(prefix) else None
 
 
-def authenticate(raw: str | None, now: dt.datetime) -> User:
-    """Return the active user a bearer token belongs to, or raise AuthenticationFailed."""
-    return authenticate_token(raw, now).user
-
-
 def authenticate_token(raw: str | None, now: dt.datetime) -> ApiToken:
     """Return the valid token presented (its user active), or raise AuthenticationFailed."""
     if not raw:
