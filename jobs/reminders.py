@@ -156,6 +156,7 @@ def _mail_batch(worker: str) -> Counter | None:
 
 
 def _prepare(skips: list, ids: list, worker: str, now: dt.datetime) -> None:
+    """Record the skipped rows and fix each mail's Message-ID on its rows, before sending."""
     delivery.record(skips, worker, now)
     delivery.fix_message_ids(ids, worker)
 

@@ -5,18 +5,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import uuid
 from zoneinfo import ZoneInfo
 
 import flask_migrate
-import psycopg
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import delete, make_url
+from sqlalchemy import delete
 
 from api.app import create_app
 from tests import factories
+from tests.live_server import private_database
 from tests.reminder_support import MailSink, WebhookReceiver
 from tracker.agencies.data import load_agency_records
 from tracker.agencies.service import load_registry
@@ -35,20 +34,9 @@ KEPT_TABLES = {"agencies", "agency_registry_state", "task_counts", "task_count_c
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
     """A fresh database per backend: a SQLite file, or a private PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'tracker.db'}"
-        return
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    conninfo = make_url(PG_URL).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield (
-        make_url(PG_URL)
-        .update_query_dict({"options": f"-csearch_path={schema}"})
-        .render_as_string(hide_password=False)
-    )
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    tmp_dir = tmp_path_factory.mktemp("db")
+    with private_database(request.param, PG_URL, tmp_dir, prefix="test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -35,12 +35,14 @@ SECRET_KEY = "live-server-secret-key-0123456789"
 
 
 @contextlib.contextmanager
-def private_database(backend: str, pg_url: str | None, tmp_dir: Path) -> Iterator[str]:
+def private_database(
+    backend: str, pg_url: str | None, tmp_dir: Path, prefix: str = "live"
+) -> Iterator[str]:
     """Yield the URL of an empty database: a SQLite file, or a PostgreSQL schema dropped after."""
     if backend == "sqlite":
-        yield f"sqlite:///{tmp_dir / 'live.db'}"
+        yield f"sqlite:///{tmp_dir / f'{prefix}.db'}"
         return
-    schema = f"live_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     conninfo = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")

@@ -56,7 +56,28 @@ class Received:
         return str(self.message["X-Tracker-Idempotency-Key"])
 
 
-class MailSink:
+class LoopbackSmtpServer:
+    """An aiosmtpd server (this object is its handler) on a free loopback port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.lock = threading.Lock()
+        self.controller: Controller | None = None
+
+    def start(self):
+        """Listen on the port (again, after `stop`); return self."""
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        """Close the port: connections are refused until `start`."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+class MailSink(LoopbackSmtpServer):
     """An SMTP server on a free loopback port that keeps what it receives.
 
     `reply` makes it answer every DATA with a given reply (e.g. "451 ..." or "554 ...");
@@ -64,22 +85,10 @@ class MailSink:
     """
 
     def __init__(self):
-        self.port = free_port()
+        super().__init__()
         self.received: list[Received] = []
         self.reply: str | None = None
         self.refuse: dict[str, str] = {}
-        self.lock = threading.Lock()
-        self.controller: Controller | None = None
-
-    def start(self) -> MailSink:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:

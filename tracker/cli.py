@@ -23,7 +23,7 @@ from tracker.errors import TrackerError
 from tracker.extensions import db
 from tracker.textimport import parse_directive_text
 from tracker.users import tokens
-from tracker.users.models import Role
+from tracker.users.models import Role, TokenState, token_state
 from tracker.users.service import create_user, get_user_by_email
 
 tracker_group = AppGroup("tracker", help="Directive Tracker commands.")
@@ -137,12 +137,12 @@ def create_token_command(email, name, days):
 
 @tokens_group.command("list")
 @click.option("--user", "email", help="Only this user's tokens.")
-@click.option("--state", type=click.Choice([s.value for s in tokens.TokenState]))
+@click.option("--state", type=click.Choice([s.value for s in TokenState]))
 def list_tokens_command(email, state):
     """List tokens, newest first (never their secrets)."""
     now = current_clock().now()
     user_id = run_unit(lambda: get_user_by_email(email).id) if email else None
-    spec = tokens.TokenFilter(user_id, tokens.TokenState(state) if state else None)
+    spec = tokens.TokenFilter(user_id, TokenState(state) if state else None)
     items, _total = tokens.list_tokens(spec, now, 1, 10_000)
     for token in items:
         click.echo(" ".join(_token_row(token, now)))
@@ -153,7 +153,7 @@ def _token_row(token, now) -> list[str]:
     return [
         str(token.id),
         token.prefix,
-        tokens.token_state(token, now).value,
+        token_state(token, now).value,
         token.user.email,
         f"created={_stamp(token.created_at)}",
         f"expires={_stamp(token.expires_at) if token.expires_at else 'never'}",

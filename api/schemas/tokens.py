@@ -7,7 +7,7 @@ from marshmallow import fields
 from api.schemas.common import BoundedInt, OutSchema, PageArgs, StrictSchema, Text, page_of
 from api.schemas.reminders import EmailAddress
 from tracker.clock import current_clock
-from tracker.users.tokens import TokenState, token_state
+from tracker.users.models import TokenState, token_state
 
 MAX_DAYS = 3650
 

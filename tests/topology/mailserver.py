@@ -6,14 +6,11 @@ import asyncio
 import dataclasses
 import email
 import logging
-import threading
 import time
 from collections import Counter
 from email import policy
 
-from aiosmtpd.controller import Controller
-
-from tests.reminder_support import free_port
+from tests.reminder_support import LoopbackSmtpServer
 from tracker.reminders.mailer import IDEMPOTENCY_HEADER
 
 logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -29,27 +26,14 @@ class Mail:
     at: float
 
 
-class SoakMailServer:
+class SoakMailServer(LoopbackSmtpServer):
     """aiosmtpd on a fixed loopback port; with `delay`, each mail stays in flight that long."""
 
     def __init__(self):
-        self.port = free_port()
+        super().__init__()
         self.delay = 0.0
         self.mails: list[Mail] = []
         self.in_flight = 0
-        self.lock = threading.Lock()
-        self.controller: Controller | None = None
-
-    def start(self) -> SoakMailServer:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        """Go down: close the port (connections are refused until `start`)."""
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
 
     @property
     def up(self) -> bool:

@@ -85,31 +85,29 @@ class Shape:
         return {"leads": list(self.lead_ids), "statuses": list(self.statuses)}
 
 
-def _shape_conditions(leads: bool, statuses: bool, public_only: bool) -> list:
-    """The conditions of a shape, with expanding parameters for its lists."""
+def _shape_conditions(
+    leads: bool, statuses: bool, public_only: bool, table=Task, lead=Task.lead_agency_id
+) -> list:
+    """The conditions of a shape on tasks (or their counts), with expanding parameters."""
     conditions = []
     if leads:
-        conditions.append(Task.lead_agency_id.in_(bindparam("leads", expanding=True)))
+        conditions.append(lead.in_(bindparam("leads", expanding=True)))
     if statuses:
-        conditions.append(Task.status.in_(bindparam("statuses", expanding=True)))
+        conditions.append(table.status.in_(bindparam("statuses", expanding=True)))
     if public_only:
-        conditions.append(Task.confidential.is_(False))
+        conditions.append(table.confidential.is_(False))
     return conditions
 
 
 @functools.cache
 def _count_statement(leads: bool, statuses: bool, public_only: bool) -> Select:
     """The count of a shape's tasks, from the maintained counts and their unfolded changes."""
-    parts = []
-    for table, number in ((TaskCount, TaskCount.n), (TaskCountChange, TaskCountChange.delta)):
-        conditions = []
-        if leads:
-            conditions.append(table.lead_key.in_(bindparam("leads", expanding=True)))
-        if statuses:
-            conditions.append(table.status.in_(bindparam("statuses", expanding=True)))
-        if public_only:
-            conditions.append(table.confidential.is_(False))
-        parts.append(select(number.label("n")).where(*conditions))
+    parts = [
+        select(number.label("n")).where(
+            *_shape_conditions(leads, statuses, public_only, table, table.lead_key)
+        )
+        for table, number in ((TaskCount, TaskCount.n), (TaskCountChange, TaskCountChange.delta))
+    ]
     numbers = union_all(*parts).subquery()
     return select(func.coalesce(func.sum(numbers.c.n), 0))
 

@@ -22,6 +22,14 @@ class Role(StrEnum):
     VIEWER = "viewer"
 
 
+class TokenState(StrEnum):
+    """Whether a token can still be used."""
+
+    ACTIVE = "active"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
 class User(db.Model):
     """A person (or a ministry's system) using the API."""
 
@@ -57,3 +65,12 @@ class ApiToken(db.Model):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+def token_state(token: ApiToken, now: dt.datetime) -> TokenState:
+    """Return a token's state at a moment."""
+    if token.revoked_at is not None:
+        return TokenState.REVOKED
+    if token.expires_at is not None and token.expires_at <= now:
+        return TokenState.EXPIRED
+    return TokenState.ACTIVE

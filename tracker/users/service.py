@@ -16,7 +16,7 @@ from tracker.agencies.service import get_agency
 from tracker.db import has_write_intent, write_intent
 from tracker.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.users.models import ApiToken, Role, User
+from tracker.users.models import ApiToken, Role, TokenState, User, token_state
 
 TOKEN_PREFIX = "dt_"  # noqa: S105  (a public marker, not a secret)
 PREFIX_LENGTH = 10  # "dt_" and 7 random characters: shown in lists and logs, never enough to use
@@ -112,13 +112,12 @@ def _refusal(token: ApiToken | None, now: dt.datetime) -> str | None:
     """Return why a stored token may not be used (None if it may)."""
     if token is None:
         return "unknown"
-    if token.revoked_at is not None:
+    state = token_state(token, now)
+    if state is TokenState.REVOKED:
         return "revoked"
     if not token.user.active:
         return "inactive_user"
-    if token.expires_at is not None and token.expires_at <= now:
-        return "expired"
-    return None
+    return "expired" if state is TokenState.EXPIRED else None
 
 
 def session_user(token_id: int, user_id: int, now: dt.datetime) -> User | None:

@@ -5,25 +5,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from enum import StrEnum
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from tracker.audit.service import jsonable, record
 from tracker.errors import InvalidInput, NotFound
 from tracker.extensions import db
-from tracker.users.models import ApiToken, User
+from tracker.users.models import ApiToken, TokenState, User
 from tracker.users.service import create_token
 
 log = logging.getLogger(__name__)
-
-
-class TokenState(StrEnum):
-    """Whether a token can still be used."""
-
-    ACTIVE = "active"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,15 +28,6 @@ class TokenFilter:
 def expiry_after(days: int, now: dt.datetime) -> dt.datetime | None:
     """Return when a token issued now for `days` days expires (0 days: never)."""
     return None if days == 0 else now + dt.timedelta(days=days)
-
-
-def token_state(token: ApiToken, now: dt.datetime) -> TokenState:
-    """Return a token's state at a moment."""
-    if token.revoked_at is not None:
-        return TokenState.REVOKED
-    if token.expires_at is not None and token.expires_at <= now:
-        return TokenState.EXPIRED
-    return TokenState.ACTIVE
 
 
 def issue_token(
