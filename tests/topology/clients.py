@@ -194,6 +194,18 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
+def task_body(directive_id: int, agency: str, due: dt.date, key: str) -> dict:
+    """A task to create, with its client key in the title."""
+    return {
+        "directive_id": directive_id,
+        "title": f"Nhiệm vụ kiểm thử tải {MARKER.format(key)}",
+        "lead_agency": agency,
+        "coordinating_agencies": ["MOJ"],
+        "deadline_kind": "date",
+        "due_date": due.isoformat(),
+    }
+
+
 class Actor(threading.Thread):
     """A client thread that acts until told to stop."""
 
@@ -272,15 +284,7 @@ class Office(Actor):
     def create(self) -> None:
         agency = self.rng.choice(self.world.agencies)
         key = new_key()
-        due = self.due_date()
-        body = {
-            "directive_id": self.world.directive_id,
-            "title": f"Nhiệm vụ kiểm thử tải {MARKER.format(key)}",
-            "lead_agency": agency,
-            "coordinating_agencies": ["MOJ"],
-            "deadline_kind": "date",
-            "due_date": due.isoformat(),
-        }
+        body = task_body(self.world.directive_id, agency, self.due_date(), key)
         task = self.write("task", "/api/v1/tasks", body, key)
         if task:
             self.world.add_task(agency, task["id"])

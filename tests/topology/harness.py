@@ -7,8 +7,10 @@ per minute), so reminders are planned and delivered several times within the soa
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -26,8 +28,18 @@ from jobs import reminders
 from jobs.runner import run_job
 from tests.factories import Factories
 from tests.topology import invariants
-from tests.topology.clients import REQUEST_TIMEOUT, Agency, Api, Observations, Office, World
+from tests.topology.clients import (
+    REQUEST_TIMEOUT,
+    Agency,
+    Api,
+    Observations,
+    Office,
+    World,
+    new_key,
+    task_body,
+)
 from tests.topology.cluster import PrivatePostgres
+from tests.topology.faults import half_sent_write, was_cut, worker_holding
 from tests.topology.mailserver import SoakMailServer
 from tests.topology.services import ApiServer, Scheduler, service_environment
 from tracker.agencies.data import load_agency_records
@@ -239,18 +251,26 @@ class Topology:
 
     # -- faults -----------------------------------------------------------------------------
 
-    def kill_api_worker_mid_request(self, tries: int = 6) -> int:
-        """kill -9 busy gunicorn workers until a client saw its request cut; returns the kills."""
-        for attempt in range(tries):
-            api = self.apis[attempt % len(self.apis)]
-            cut_before = sum(self.seen.transport_errors.values())
-            victim = random.choice(api.worker_pids())  # noqa: S311
-            subprocess.run(["kill", "-9", str(victim)], check=True)
+    def kill_api_worker_mid_request(self) -> None:
+        """kill -9 the worker reading a write's body; the client sends it to the other server."""
+        api, token, key = self.apis[0], self.tokens["office-1"], new_key()
+        body = task_body(self.world.directive_id, AGENCIES[0], self.clock.today(), key)
+        started = time.monotonic()
+        with half_sent_write(api.port, "/api/v1/tasks", token, key, body) as sock:
+            os.kill(worker_holding(api.worker_pids, sock), signal.SIGKILL)
             self.faults["API worker killed (kill -9)"] += 1
-            time.sleep(1.0)
-            if sum(self.seen.transport_errors.values()) > cut_before:
-                return attempt + 1
-        raise AssertionError(f"{tries} worker kills and no client request was cut")
+            assert was_cut(sock), "the killed worker's client got an answer"
+        self.seen.transport_error(ConnectionResetError("worker killed"), time.monotonic() - started)
+        bases = [server.base_url for server in self.apis]
+        client = Api(bases, token, self.seen, random.Random(key))  # noqa: S311
+        response = client.post("/api/v1/tasks", body, key, first=1)
+        assert response.status_code == 201, response.text
+        self.seen.ack("task", key, response.json()["id"])
+
+    def kill_busy_worker(self) -> None:
+        """kill -9 a worker of the second server while the clients keep it busy."""
+        os.kill(random.choice(self.apis[1].worker_pids()), signal.SIGKILL)  # noqa: S311
+        self.faults["API worker killed (kill -9)"] += 1
 
     def scheduler_delivering(self) -> tuple[Scheduler, list[int]]:
         """Return a scheduler that holds claimed rows now, with those rows."""
