@@ -46,6 +46,7 @@ from tracker.db import configure_postgresql, configure_sqlite
 from tracker.extensions import db, migrate
 from tracker.logs import configure_logging
 from tracker.models import __all__ as _all_models  # noqa: F401  (registers every table)
+from tracker.sealing import SecretBox
 
 API_PREFIX = "/api/v1"
 PG_CONNECT_TIMEOUT_SECONDS = 5
@@ -110,6 +111,9 @@ def create_app(
 def register_settings(app: Flask, settings: Settings, config: Mapping[str, Any] | None) -> None:
     """Put validated settings and the Flask and extension options derived from them on the app."""
     app.extensions["tracker.settings"] = settings
+    app.extensions["tracker.secret_box"] = SecretBox(
+        settings.secret_key, settings.secret_key_fallbacks
+    )
     app.json = OrjsonProvider(app)  # UTF-8 JSON, written by orjson
     database_url = settings.database_url or _default_sqlite_url(app)
     app.config.update(

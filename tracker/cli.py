@@ -21,6 +21,7 @@ from tracker.demo.loader import (
 )
 from tracker.errors import TrackerError
 from tracker.extensions import db
+from tracker.reminders.subscriptions import reseal_secrets
 from tracker.textimport import parse_directive_text
 from tracker.users import tokens
 from tracker.users.models import Role, TokenState, token_state
@@ -45,6 +46,18 @@ def load_agencies_command():
     """Load or update the agency registry from the packaged data (idempotent)."""
     counts = run_unit(lambda: load_registry(load_agency_records()))
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+
+
+@tracker_group.command("reseal-secrets")
+def reseal_secrets_command():
+    """Seal the webhook secrets again under TRACKER_SECRET_KEY (after changing it)."""
+    counts = run_unit(reseal_secrets)
+    click.echo(f"Webhook secrets resealed: {counts['resealed']}.")
+    if counts["unopened"]:
+        raise click.ClickException(
+            f"{counts['unopened']} webhook secret(s) cannot be opened with TRACKER_SECRET_KEY or"
+            " TRACKER_SECRET_KEY_FALLBACKS; set the key that sealed them as a fallback."
+        )
 
 
 @tracker_group.command("demo")

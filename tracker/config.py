@@ -95,6 +95,12 @@ def parse_secret(value: Any) -> str:
     return secret
 
 
+def parse_secrets(value: Any) -> tuple[str, ...]:
+    """Accept comma-separated secrets, each of a usable length (empty for none)."""
+    items = value if isinstance(value, tuple | list) else str(value).split(",")
+    return tuple(parse_secret(item.strip()) for item in items if str(item).strip())
+
+
 def parse_days_before(value: Any) -> tuple[int, ...]:
     """Accept distinct working-day counts such as "7,3,1" (empty for none), largest first."""
     if isinstance(value, tuple | list):
@@ -210,6 +216,9 @@ class Settings:
     )
     secret_key: str = setting(
         "", parse_secret, "Flask secret key; required, from the environment", secret=True
+    )
+    secret_key_fallbacks: tuple[str, ...] = setting(
+        (), parse_secrets, "earlier secret keys, still read while stored secrets move", secret=True
     )
     timezone: str = setting("Asia/Ho_Chi_Minh", parse_timezone, "time zone of calendar dates")
     base_url: str = setting("http://127.0.0.1:5000", parse_base_url, "public URL used in links")

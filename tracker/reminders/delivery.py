@@ -21,6 +21,7 @@ from tracker.reminders.items import ContactView, HookView, LedgerItem, TaskView
 from tracker.reminders.mailer import key_of
 from tracker.reminders.models import AgencyContact, Notification, State, Webhook
 from tracker.reminders.policy import Rule
+from tracker.sealing import current_box
 from tracker.tasks.models import Task
 from tracker.workflow.models import Report, ReportKind
 
@@ -132,8 +133,9 @@ def _hooks(ids: set[int]) -> dict[int, HookView]:
     if not ids:
         return {}
     query = select(Webhook).where(Webhook.id.in_(ids))
+    box = current_box()
     return {
-        h.id: HookView(h.id, h.url, h.secret, h.active, h.agency.code)
+        h.id: HookView(h.id, h.url, box.open(h.sealed_secret), h.active, h.agency.code)
         for h in db.session.scalars(query)
     }
 

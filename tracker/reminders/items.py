@@ -43,7 +43,7 @@ class HookView:
 
     id: int
     url: str
-    secret: str
+    secret: str | None  # None: no configured key opens it
     active: bool
     agency_code: str
 

@@ -46,7 +46,7 @@ class Webhook(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
-    secret: Mapped[str] = mapped_column(String(200))
+    sealed_secret: Mapped[str] = mapped_column("secret", Text)  # see tracker/sealing.py
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
     description: Mapped[str] = mapped_column(String(200), default="")

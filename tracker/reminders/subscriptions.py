@@ -15,6 +15,7 @@ from tracker.extensions import db
 from tracker.reminders.events import EVENTS
 from tracker.reminders.models import Notification, State, Webhook
 from tracker.reminders.webhooks import check_url
+from tracker.sealing import current_box
 from tracker.users.models import User
 
 MAX_WEBHOOKS_PER_AGENCY = 10
@@ -104,11 +105,27 @@ def _apply(hook: Webhook, values: dict) -> None:
         if unknown:
             raise InvalidInput(f"Unknown event(s): {', '.join(unknown)}.", field="events")
         values = values | {"events": sorted(set(values["events"]))}
+    if "secret" in values:
+        hook.sealed_secret = current_box().seal(values["secret"])
     for name in FIELDS:
-        if name in values:
+        if name in values and name != "secret":
             setattr(hook, name, values[name])
 
 
 def _audited(hook: Webhook) -> dict:
     """What the audit log keeps of a registration (never the secret)."""
     return {"url": [None, hook.url], "events": [None, hook.events], "active": [None, hook.active]}
+
+
+def reseal_secrets() -> dict[str, int]:
+    """Seal every webhook secret again under the current secret key (after a key change)."""
+    box, counts = current_box(), {"resealed": 0, "unopened": 0}
+    for hook in db.session.scalars(select(Webhook).order_by(Webhook.id)):
+        sealed = box.reseal(hook.sealed_secret)
+        if sealed is None:
+            counts["unopened"] += 1
+        else:
+            hook.sealed_secret = sealed
+            counts["resealed"] += 1
+    db.session.flush()
+    return counts

@@ -20,6 +20,10 @@ EVENT_HEADER = "X-Tracker-Event"
 DELIVERY_HEADER = "X-Tracker-Delivery"
 USER_AGENT = "DirectiveTracker-Webhooks/1.0"
 TEMPORARY_STATUSES = frozenset({408, 425, 429})
+NO_KEY_OPENS_IT = (
+    "The webhook's secret cannot be opened with TRACKER_SECRET_KEY or an earlier key in"
+    " TRACKER_SECRET_KEY_FALLBACKS."
+)
 
 
 class WebhookFailure(Exception):
@@ -36,7 +40,7 @@ class WebhookRequest:
     """One signed POST to make."""
 
     url: str
-    secret: str
+    secret: str | None
     event: str
     delivery_id: str
     body: bytes
@@ -75,6 +79,8 @@ def post(
     session: requests.Session, request: WebhookRequest, timeout: float, allow_private: bool
 ) -> int:
     """POST one event; returns the status, or raises WebhookFailure."""
+    if request.secret is None:
+        raise WebhookFailure(NO_KEY_OPENS_IT, temporary=True)
     try:
         check_url(request.url, allow_private=allow_private, resolve=True)
     except InvalidInput as exc:
